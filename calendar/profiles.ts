@@ -1,0 +1,129 @@
+/**
+ * Jurisdiction profiles: the statutory durations (in working days) of each procedure, reminder
+ * policy and optional regional rest days. Other provinces implement the same national rules
+ * (国发〔2016〕51号) with their own numbers, hence data rather than constants in workflows.
+ */
+import type { RegionalRestDay } from './engine';
+import { CalendarInputError } from './errors';
+
+export type ProcedureCode = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+
+export interface PhaseLimit {
+  /** Machine code of the phase, e.g. 'answer', 'report'. */
+  phase: string;
+  workingDays: number;
+  /** Chinese description for people. */
+  label: string;
+}
+
+export interface ProcedureLimits {
+  code: ProcedureCode;
+  name: string;
+  article: string;
+  phases: readonly PhaseLimit[];
+}
+
+export interface ReminderPolicy {
+  /** Remind at the end of working day floor(N / 2). */
+  atHalfPeriod: boolean;
+  /** Remind at the end of working day N-1, i.e. when the last working day begins. */
+  oneWorkingDayBefore: boolean;
+}
+
+export interface JurisdictionProfile {
+  id: string;
+  name: string;
+  region: string;
+  /** Document number of the regulation the durations come from. */
+  basis: string;
+  procedures: Readonly<Record<ProcedureCode, ProcedureLimits>>;
+  reminders: ReminderPolicy;
+  regionalRestDays: readonly RegionalRestDay[];
+}
+
+export const DEFAULT_PROFILE_ID = 'nmg-2018';
+
+const NMG_2018: JurisdictionProfile = {
+  id: 'nmg-2018',
+  name: '内蒙古自治区政务信息资源共享管理暂行办法',
+  region: '内蒙古自治区',
+  basis: '内政发〔2018〕23号',
+  procedures: {
+    P1: {
+      code: 'P1',
+      name: '有条件共享申请',
+      article: '第十九条',
+      phases: [{ phase: 'answer', workingDays: 10, label: '提供部门答复' }],
+    },
+    P2: {
+      code: 'P2',
+      name: '协商',
+      article: '第十九条',
+      phases: [{ phase: 'settle', workingDays: 10, label: '使用部门与提供部门协商' }],
+    },
+    P3: {
+      code: 'P3',
+      name: '协调',
+      article: '第十九条',
+      phases: [{ phase: 'decide', workingDays: 30, label: '共享主管部门协调决定' }],
+    },
+    P4: {
+      code: 'P4',
+      name: '疑义、错误信息校核',
+      article: '第二十一条',
+      phases: [
+        { phase: 'report', workingDays: 5, label: '使用部门发现后报告' },
+        { phase: 'answer', workingDays: 10, label: '提供部门校核并答复' },
+      ],
+    },
+    P5: {
+      code: 'P5',
+      name: '目录更新',
+      article: '第九条',
+      phases: [{ phase: 'update', workingDays: 15, label: '部门更新目录' }],
+    },
+  },
+  reminders: { atHalfPeriod: true, oneWorkingDayBefore: true },
+  // The autonomous region has no extra office closures beyond the State Council arrangement.
+  regionalRestDays: [],
+};
+
+const PROFILES: ReadonlyMap<string, JurisdictionProfile> = new Map([[NMG_2018.id, NMG_2018]]);
+
+export function listProfiles(): JurisdictionProfile[] {
+  return [...PROFILES.values()];
+}
+
+export function getProfile(id: string = DEFAULT_PROFILE_ID): JurisdictionProfile {
+  const p = PROFILES.get(id);
+  if (!p) {
+    throw new CalendarInputError(
+      'unknown_profile',
+      `未知的辖区配置：“${id}”，可用：${[...PROFILES.keys()].join('、')}`,
+      'profile',
+    );
+  }
+  return p;
+}
+
+/** Working days of a procedure phase; the first (or only) phase when `phase` is omitted. */
+export function durationOf(profile: JurisdictionProfile, procedure: ProcedureCode, phase?: string): number {
+  const proc = profile.procedures[procedure];
+  const limit = phase === undefined ? proc?.phases[0] : proc?.phases.find((p) => p.phase === phase);
+  if (!limit) {
+    throw new CalendarInputError(
+      'unknown_phase',
+      `配置 ${profile.id} 中没有 ${procedure}${phase ? ` 的阶段 ${phase}` : ''}`,
+      'phase',
+    );
+  }
+  return limit.workingDays;
+}
+
+/** Working-day numbers k at whose end reminders fire for an N-day period (deduplicated, ascending). */
+export function reminderWorkingDays(policy: ReminderPolicy, n: number): number[] {
+  const ks = new Set<number>();
+  if (policy.atHalfPeriod && Math.floor(n / 2) >= 1) ks.add(Math.floor(n / 2));
+  if (policy.oneWorkingDayBefore && n - 1 >= 1) ks.add(n - 1);
+  return [...ks].sort((a, b) => a - b);
+}
