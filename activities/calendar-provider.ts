@@ -1,0 +1,57 @@
+import { loadBundledCalendar } from '../calendar/bundled';
+import type { YearArrangement } from '../calendar/arrangement';
+import type { WorkingDayCalendar } from '../calendar/engine';
+import { getProfile, type JurisdictionProfile } from '../calendar/profiles';
+import type { Db } from '../prisma/client';
+import type { ProcedureCode } from '../workflows/types';
+import type { CalendarProvider, ProfileView } from './index';
+
+/** The answering party's limit: P4's answer phase (the report window is checked when the case starts). */
+export function procedureWorkingDays(profile: JurisdictionProfile, procedure: ProcedureCode): number {
+  const phases = profile.procedures[procedure].phases;
+  return phases[phases.length - 1].workingDays;
+}
+
+function view(profile: JurisdictionProfile): ProfileView {
+  return { workingDays: (p) => procedureWorkingDays(profile, p), reminders: profile.reminders };
+}
+
+/**
+ * Calendars from the bundled official years overlaid with the current versions an administrator loaded
+ * into Postgres. The loaded set is read on every call (a tiny query) so a newly loaded year is in force at
+ * once in every process, without a restart; built calendars are cached per loaded set.
+ */
+export function createCalendarProvider(db: Db): CalendarProvider & {
+  calendarFor(profileId: string): Promise<WorkingDayCalendar>;
+} {
+  let stamp = '';
+  let cache = new Map<string, WorkingDayCalendar>();
+  async function calendarFor(profileId: string): Promise<WorkingDayCalendar> {
+    const rows = await db.calendarYear.findMany({
+      where: { supersededAt: null },
+      select: { year: true, version: true, arrangement: true },
+      orderBy: { year: 'asc' },
+    });
+    const current = rows.map((r) => `${r.year}v${r.version}`).join(',');
+    if (current !== stamp) {
+      stamp = current;
+      cache = new Map();
+    }
+    let calendar = cache.get(profileId);
+    if (!calendar) {
+      calendar = loadBundledCalendar({
+        profileId,
+        extraArrangements: rows.map((r) => r.arrangement as unknown as YearArrangement),
+      });
+      cache.set(profileId, calendar);
+    }
+    return calendar;
+  }
+  return {
+    calendarFor,
+    async forProfile(profileId) {
+      const profile = getProfile(profileId);
+      return { calendar: await calendarFor(profile.id), profile: view(profile) };
+    },
+  };
+}

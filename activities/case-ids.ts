@@ -1,0 +1,18 @@
+import type { Db } from '../prisma/client';
+import { PROCEDURE_PREFIX, type ProcedureCode } from '../workflows/types';
+
+/** Calendar year in Beijing time, whatever the server's zone. */
+export function shanghaiYear(iso: string): number {
+  return new Date(Date.parse(iso) + 8 * 3600_000).getUTCFullYear();
+}
+
+/** Readable public id, e.g. GX-2026-000123: one atomic counter per (procedure prefix, year). */
+export async function allocateCaseId(db: Db, procedure: ProcedureCode, receivedAt: string): Promise<string> {
+  const prefix = PROCEDURE_PREFIX[procedure];
+  const year = shanghaiYear(receivedAt);
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    INSERT INTO "CaseSequence" (prefix, year, next) VALUES (${prefix}, ${year}, 2)
+    ON CONFLICT (prefix, year) DO UPDATE SET next = "CaseSequence".next + 1
+    RETURNING next - 1 AS n`;
+  return `${prefix}-${year}-${String(rows[0].n).padStart(6, '0')}`;
+}

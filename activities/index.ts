@@ -1,0 +1,54 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { ReminderPolicy } from '../calendar/profiles';
+import type { Db } from '../prisma/client';
+import type { ProcedureCode } from '../workflows/types';
+import { allocateCaseId } from './case-ids';
+import { createGrant, recordTransition } from './projection';
+import { buildSchedule, type DeadlineCalculator } from './schedule';
+import type { Activities, NotifyInput } from './types';
+
+/** What a jurisdiction profile supplies to the activities. */
+export interface ProfileView {
+  workingDays(procedure: ProcedureCode): number;
+  reminders: ReminderPolicy;
+}
+
+export interface CalendarProvider {
+  /** The calendar (official years + loaded years + fallback) and profile in force now. */
+  forProfile(profileId: string): Promise<{ calendar: DeadlineCalculator; profile: ProfileView }>;
+}
+
+export interface Notifier {
+  enqueue(input: NotifyInput): Promise<void>;
+}
+
+export interface ActivityDeps {
+  db: Db;
+  calendars: CalendarProvider;
+  notifier?: Notifier;
+}
+
+export function createActivities({ db, calendars, notifier }: ActivityDeps): Activities {
+  return {
+    async computeSchedule({ profileId, receivedAt, workingDays }) {
+      const { calendar, profile } = await calendars.forProfile(profileId);
+      return buildSchedule(calendar, receivedAt, workingDays, profile.reminders);
+    },
+    async procedureWorkingDays({ profileId, procedure }) {
+      return (await calendars.forProfile(profileId)).profile.workingDays(procedure);
+    },
+    allocateCaseId: ({ procedure, receivedAt }) => allocateCaseId(db, procedure, receivedAt),
+    recordTransition: (input) => recordTransition(db, input),
+    createGrant: (input) => createGrant(db, input),
+    async notify(input) {
+      if (notifier) await notifier.enqueue(input);
+      else log.info('notification (no notifier configured)', { ...input });
+    },
+    async shareAuthority() {
+      const authority = await db.department.findFirst({ where: { isShareAuthority: true }, orderBy: { id: 'asc' } });
+      // retryable on purpose: an administrator can register the authority and the escalation then proceeds
+      if (!authority) throw ApplicationFailure.retryable('未登记政务信息资源共享主管部门, 无法启动协调 (第十九条)', 'no_share_authority');
+      return authority.id;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { CaseStart, ProcedureCode, Schedule } from '../workflows/types';
+
+export interface CasePatch {
+  stage?: string;
+  status?: 'OPEN' | 'CLOSED';
+  outcome?: string;
+  deadlineDate?: string;
+  dueAt?: string;
+  provisional?: boolean;
+  calendarVersion?: string;
+  overdue?: boolean;
+  overdueAt?: string;
+  answeredAt?: string;
+  answeredLate?: boolean;
+  closedAt?: string;
+}
+
+export interface TransitionInput {
+  caseId: string;
+  /** unique per case: the projection writes each event once however often the activity is retried */
+  eventKey: string;
+  type: string;
+  at: string;
+  actor?: string;
+  data?: Record<string, unknown>;
+  /** present on the first transition: creates the case row */
+  start?: CaseStart;
+  patch?: CasePatch;
+}
+
+export interface GrantInput {
+  caseId: string;
+  resourceId: string;
+  consumerDepartmentId: string;
+  scope: string;
+  purpose: string;
+  validUntil?: string;
+}
+
+export type Audience = 'responsible' | 'requester' | 'responsible_and_supervisors';
+
+export interface NotifyInput {
+  caseId: string;
+  eventKey: string;
+  kind: 'new_case' | 'reminder' | 'overdue' | 'outcome';
+  to: Audience;
+}
+
+/** The activity surface the workflows see (the worker registers an implementation of it). */
+export interface Activities {
+  computeSchedule(input: {
+    procedure: ProcedureCode;
+    profileId: string;
+    receivedAt: string;
+    workingDays: number;
+  }): Promise<Schedule>;
+  procedureWorkingDays(input: { profileId: string; procedure: ProcedureCode }): Promise<number>;
+  allocateCaseId(input: { procedure: ProcedureCode; receivedAt: string }): Promise<string>;
+  recordTransition(input: TransitionInput): Promise<void>;
+  createGrant(input: GrantInput): Promise<void>;
+  notify(input: NotifyInput): Promise<void>;
+  shareAuthority(): Promise<string>;
+}

@@ -1,0 +1,46 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../config';
+import type { Db } from '../prisma/client';
+import type { CalendarProvider } from '../activities';
+import { healthRoutes } from './health';
+import { logger } from './logger';
+import { Problem, problemHandler } from './problem';
+
+export interface AppDeps {
+  config: AppConfig;
+  db: Db;
+  temporal: Client;
+  calendars: CalendarProvider;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+    }),
+  );
+  app.use(express.json({ limit: '256kb' }));
+  app.use(healthRoutes(deps.db, deps.temporal));
+  app.get('/', (_req, res) => res.redirect('/dashboard'));
+  app.get('/dashboard', (_req, res) => {
+    res.type('html').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>政务信息资源共享时限监督</title></head>
+<body><h1>政务信息资源共享时限监督</h1><p>监督页面建设中。API: <a href="/api/v1/cases">/api/v1/cases</a></p></body></html>`);
+  });
+  app.use((_req, _res, next) => next(new Problem(404, 'not_found', '请求的资源不存在')));
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,142 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { Prisma, type Db } from '../prisma/client';
+import { allocateCaseId } from '../activities/case-ids';
+import type { CalendarProvider } from '../activities';
+import { buildSchedule } from '../activities/schedule';
+import type { statutoryCase } from '../workflows/statutory-case';
+import { PROCEDURE_ENUM, type CaseStart, type ProcedureCode } from '../workflows/types';
+import { getProfile } from '../calendar/profiles';
+
+export interface StartCaseInput {
+  procedure: ProcedureCode;
+  profileId?: string;
+  receivedAt?: string;
+  workingDays?: number;
+  requesterDepartmentId?: string;
+  responsibleDepartmentId: string;
+  resourceId?: string;
+  parentCaseId?: string;
+  details?: Record<string, unknown>;
+  clientId?: string;
+  idempotencyKey?: string;
+  actor?: string;
+}
+
+export interface CaseServiceDeps {
+  db: Db;
+  temporal: Client;
+  calendars: CalendarProvider;
+  taskQueue: string;
+  now?: () => Date;
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+}
+
+/**
+ * Starts a case: the row is written first (idempotency key unique per client), then the workflow whose id
+ * is the case id. A retry with the same key finds the row and (re)starts the same workflow id, so a crash
+ * between the two steps heals and no request ever yields two cases.
+ */
+export async function startCase(
+  deps: CaseServiceDeps,
+  input: StartCaseInput,
+): Promise<{ caseId: string; created: boolean }> {
+  const { db } = deps;
+  if (input.clientId && input.idempotencyKey) {
+    const existing = await db.case.findUnique({
+      where: { clientId_idempotencyKey: { clientId: input.clientId, idempotencyKey: input.idempotencyKey } },
+    });
+    if (existing) {
+      await ensureWorkflow(deps, startOf(existing));
+      return { caseId: existing.id, created: false };
+    }
+  }
+  const profile = getProfile(input.profileId);
+  const { calendar, profile: view } = await deps.calendars.forProfile(profile.id);
+  const receivedAt = input.receivedAt ?? (deps.now?.() ?? new Date()).toISOString();
+  const workingDays = input.workingDays ?? view.workingDays(input.procedure);
+  const schedule = buildSchedule(calendar, receivedAt, workingDays, view.reminders);
+  const caseId = await allocateCaseId(db, input.procedure, receivedAt);
+  const start: CaseStart = {
+    caseId,
+    procedure: input.procedure,
+    profileId: profile.id,
+    receivedAt,
+    workingDays,
+    requesterDepartmentId: input.requesterDepartmentId,
+    responsibleDepartmentId: input.responsibleDepartmentId,
+    resourceId: input.resourceId,
+    parentCaseId: input.parentCaseId,
+    rootCaseId: caseId,
+    details: input.details ?? {},
+    actor: input.actor,
+  };
+  try {
+    await db.case.create({
+      data: {
+        id: caseId,
+        procedure: PROCEDURE_ENUM[input.procedure],
+        stage: 'awaiting_answer',
+        resourceId: start.resourceId,
+        requesterDepartmentId: start.requesterDepartmentId,
+        responsibleDepartmentId: start.responsibleDepartmentId,
+        parentCaseId: start.parentCaseId,
+        rootCaseId: start.rootCaseId,
+        clientId: input.clientId,
+        idempotencyKey: input.idempotencyKey,
+        receivedAt: new Date(receivedAt),
+        workingDays,
+        deadlineDate: schedule.deadline,
+        dueAt: new Date(schedule.dueAt),
+        provisional: schedule.provisional,
+        calendarVersion: schedule.calendarVersion,
+        profileId: profile.id,
+        details: start.details as Prisma.InputJsonValue,
+      },
+    });
+  } catch (e) {
+    if (isUniqueViolation(e) && input.clientId && input.idempotencyKey) {
+      // a concurrent request with the same key won the race; answer with its case
+      return startCase(deps, input);
+    }
+    throw e;
+  }
+  await ensureWorkflow(deps, start);
+  return { caseId, created: true };
+}
+
+async function ensureWorkflow(deps: CaseServiceDeps, start: CaseStart): Promise<void> {
+  try {
+    await deps.temporal.workflow.start<typeof statutoryCase>('statutoryCase', {
+      workflowId: start.caseId,
+      taskQueue: deps.taskQueue,
+      args: [start],
+    });
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+  }
+}
+
+type CaseRow = Awaited<ReturnType<Db['case']['findUniqueOrThrow']>>;
+
+const CODE_OF: Record<string, ProcedureCode> = Object.fromEntries(
+  Object.entries(PROCEDURE_ENUM).map(([code, e]) => [e, code as ProcedureCode]),
+);
+
+export function startOf(row: CaseRow): CaseStart {
+  return {
+    caseId: row.id,
+    procedure: CODE_OF[row.procedure],
+    profileId: row.profileId,
+    receivedAt: row.receivedAt.toISOString(),
+    workingDays: row.workingDays,
+    requesterDepartmentId: row.requesterDepartmentId ?? undefined,
+    responsibleDepartmentId: row.responsibleDepartmentId,
+    resourceId: row.resourceId ?? undefined,
+    parentCaseId: row.parentCaseId ?? undefined,
+    rootCaseId: row.rootCaseId,
+    details: (row.details ?? {}) as Record<string, unknown>,
+  };
+}

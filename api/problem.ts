@@ -1,0 +1,67 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ZodError } from 'zod';
+
+/** RFC 9457 problem details: machine `code` in English, `detail` in Chinese for the people reading it. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function sendProblem(res: Response, p: Problem): void {
+  res
+    .status(p.status)
+    .type('application/problem+json')
+    .json({
+      type: `https://gxcase.local/problems/${p.code}`,
+      title: TITLES[p.status] ?? 'Error',
+      status: p.status,
+      code: p.code,
+      detail: p.detail,
+      ...p.extra,
+    });
+}
+
+export function fromZod(err: ZodError): Problem {
+  const errors = err.issues.map((i) => ({ field: i.path.join('.'), code: i.code, message: i.message }));
+  const first = errors[0];
+  return new Problem(400, 'validation_failed', `请求参数有误: ${first ? `${first.field || '(请求体)'} ${first.message}` : ''}`.trim(), {
+    errors,
+  });
+}
+
+/** Last error handler: known problems as they are; body-parser errors as 4xx; anything else 500 without internals. */
+export function problemHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  if (err instanceof Problem) return sendProblem(res, err);
+  if (err instanceof ZodError) return sendProblem(res, fromZod(err));
+  const e = err as { type?: string; status?: number; expose?: boolean };
+  if (e?.type === 'entity.too.large') return sendProblem(res, new Problem(413, 'body_too_large', '请求体过大'));
+  if (e?.type === 'entity.parse.failed') return sendProblem(res, new Problem(400, 'malformed_json', '请求体不是合法的 JSON'));
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
+    return sendProblem(res, new Problem(415, 'unsupported_encoding', '不支持的字符集或编码'));
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return sendProblem(res, new Problem(e.status, 'bad_request', '请求无效'));
+  }
+  req.log?.error({ err }, 'unhandled error');
+  sendProblem(res, new Problem(500, 'internal_error', '服务器内部错误, 请稍后重试'));
+}

@@ -1,0 +1,47 @@
+/**
+ * Every setting the processes read, with its default. The README's configuration table mirrors this list.
+ */
+export interface AppConfig {
+  port: number;
+  databaseUrl?: string;
+  temporalAddress?: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  publicBaseUrl: string;
+  logLevel: string;
+  smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string };
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`环境变量 ${name} 应为正整数, 实际为 "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = int('PORT', 3000);
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL || undefined,
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'statutory-cases',
+    publicBaseUrl: env.PUBLIC_BASE_URL || `http://127.0.0.1:${port}`,
+    logLevel: env.LOG_LEVEL || 'info',
+    smtp: {
+      host: env.SMTP_HOST || '127.0.0.1',
+      port: int('SMTP_PORT', 1025),
+      secure: env.SMTP_SECURE === 'true',
+      user: env.SMTP_USER || undefined,
+      pass: env.SMTP_PASS || undefined,
+      from: env.SMTP_FROM || '政务信息资源共享时限监督 <noreply@gxcase.local>',
+    },
+  };
+}
+
+export function requireSetting<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`缺少配置 ${name} (见 README 配置表)`);
+  return value;
+}

@@ -1,0 +1,2 @@
+// Everything the worker registers; the bundler starts from this file.
+export { statutoryCase } from './statutory-case';

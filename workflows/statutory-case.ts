@@ -1,0 +1,307 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/types';
+import { checkAction, outcomeOf } from './rules';
+import type { CaseAction, CaseStart, CaseState, Reminder, Schedule } from './types';
+
+export const actUpdate = defineUpdate<CaseState, [CaseAction]>('act');
+export const calendarChangedSignal = defineSignal<[{ reason: string }]>('calendarChanged');
+export const stateQuery = defineQuery<CaseState>('state');
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // Projection and outbox writes are idempotent, so retrying until the database is back loses nothing.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** A refused P1 stays open this long for the consumer to open a negotiation (第十九条 sets no window). */
+const NEGOTIATION_WINDOW = '365 days';
+
+/** Workflow time: the sandbox makes Date deterministic (it is the workflow task's time, replayed identically). */
+function now(): Date {
+  return new Date(Date.now());
+}
+
+type Timer = { kind: 'reminder'; reminder: Reminder } | { kind: 'due'; at: string };
+
+function nextTimer(state: CaseState, skipped: Set<string>): Timer | undefined {
+  const schedule = state.schedule;
+  if (!schedule) return undefined;
+  const pending: Timer[] = schedule.reminders
+    .filter((r) => !state.remindersSent.includes(r.key) && !skipped.has(r.key))
+    .map((reminder) => ({ kind: 'reminder', reminder }));
+  if (!state.overdue) pending.push({ kind: 'due', at: schedule.dueAt });
+  const at = (t: Timer) => Date.parse(t.kind === 'due' ? t.at : t.reminder.at);
+  return pending.sort((a, b) => at(a) - at(b))[0];
+}
+
+function schedulePatch(s: Schedule) {
+  return {
+    deadlineDate: s.deadline,
+    dueAt: s.dueAt,
+    provisional: s.provisional,
+    calendarVersion: s.calendarVersion,
+  };
+}
+
+/**
+ * One statutory case (P1–P5): received → awaiting the responsible party → answered, with the clock from the
+ * calendar engine. Overdue cases stay open and a late answer is recorded as late; the breach stays recorded.
+ */
+export async function statutoryCase(start: CaseStart): Promise<CaseState> {
+  const state: CaseState = {
+    caseId: start.caseId,
+    procedure: start.procedure,
+    status: 'OPEN',
+    stage: 'awaiting_answer',
+    overdue: false,
+    answeredLate: false,
+    remindersSent: [],
+    childCaseIds: [],
+  };
+  let calendarChanged = false;
+  const skippedReminders = new Set<string>();
+
+  setHandler(stateQuery, () => state);
+  setHandler(calendarChangedSignal, () => {
+    calendarChanged = true;
+  });
+  setHandler(
+    actUpdate,
+    async (action) => {
+      if (action.type === 'open_negotiation') {
+        const childId = await acts.allocateCaseId({ procedure: 'P2', receivedAt: now().toISOString() });
+        state.childCaseIds.push(childId);
+        await acts.recordTransition({
+          caseId: start.caseId,
+          eventKey: `negotiation:${childId}`,
+          type: 'negotiation_opened',
+          at: now().toISOString(),
+          actor: action.actorDepartmentId,
+          data: { childCaseId: childId, need: action.need },
+        });
+        await startChild(statutoryCase, {
+          workflowId: childId,
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [
+            {
+              caseId: childId,
+              procedure: 'P2',
+              profileId: start.profileId,
+              receivedAt: now().toISOString(),
+              workingDays: await acts.procedureWorkingDays({ profileId: start.profileId, procedure: 'P2' }),
+              requesterDepartmentId: start.requesterDepartmentId,
+              responsibleDepartmentId: start.responsibleDepartmentId,
+              resourceId: start.resourceId,
+              parentCaseId: start.caseId,
+              rootCaseId: start.rootCaseId,
+              details: { need: action.need },
+              actor: action.actorDepartmentId,
+            },
+          ],
+        });
+        return state;
+      }
+      // state changes before the first await, so a concurrent second answer fails its validator
+      const answeredAt = now();
+      const { stage, outcome } = outcomeOf(action);
+      state.stage = stage;
+      state.outcome = outcome;
+      state.answeredAt = answeredAt.toISOString();
+      state.answeredLate = state.schedule ? answeredAt.getTime() >= Date.parse(state.schedule.dueAt) : false;
+      state.status = 'CLOSED';
+      await acts.recordTransition({
+        caseId: start.caseId,
+        eventKey: 'answered',
+        type: state.answeredLate ? 'answered_late' : 'answered',
+        at: state.answeredAt,
+        actor: action.actorDepartmentId,
+        data: { ...action },
+        patch: {
+          stage,
+          outcome,
+          status: 'CLOSED',
+          answeredAt: state.answeredAt,
+          answeredLate: state.answeredLate,
+          closedAt: state.answeredAt,
+        },
+      });
+      const grant = grantOf(start, action);
+      if (grant) await acts.createGrant(grant);
+      await acts.notify({ caseId: start.caseId, eventKey: 'answered', kind: 'outcome', to: 'requester' });
+      return state;
+    },
+    {
+      validator: (action) => {
+        const rejection = checkAction(start, state, action);
+        if (rejection) throw ApplicationFailure.create({ type: rejection.code, message: rejection.detail, nonRetryable: true });
+      },
+    },
+  );
+
+  state.schedule = await acts.computeSchedule({
+    procedure: start.procedure,
+    profileId: start.profileId,
+    receivedAt: start.receivedAt,
+    workingDays: start.workingDays,
+  });
+  await acts.recordTransition({
+    caseId: start.caseId,
+    eventKey: 'received',
+    type: 'received',
+    at: start.receivedAt,
+    actor: start.actor,
+    data: { workingDays: start.workingDays, ...schedulePatch(state.schedule) },
+    start,
+    patch: { stage: state.stage, status: 'OPEN', ...schedulePatch(state.schedule) },
+  });
+  await acts.notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to: 'responsible' });
+  // a case entered late (receivedAt in the past) gets no reminders for moments already gone
+  const skipPast = () => {
+    for (const r of state.schedule?.reminders ?? []) if (Date.parse(r.at) <= Date.now()) skippedReminders.add(r.key);
+  };
+  skipPast();
+
+  while (state.stage === 'awaiting_answer') {
+    const timer = nextTimer(state, skippedReminders);
+    const wakeAt = timer ? Date.parse(timer.kind === 'due' ? timer.at : timer.reminder.at) : undefined;
+    const woken = () => state.stage !== 'awaiting_answer' || calendarChanged;
+    const interrupted =
+      wakeAt === undefined ? await condition(woken).then(() => true) : await condition(woken, Math.max(1, wakeAt - Date.now()));
+    if (state.stage !== 'awaiting_answer') break;
+    if (calendarChanged) {
+      calendarChanged = false;
+      await recomputeDeadline(start, state);
+      skipPast();
+      continue;
+    }
+    if (interrupted || !timer) continue;
+    if (timer.kind === 'reminder') {
+      state.remindersSent.push(timer.reminder.key);
+      await acts.recordTransition({
+        caseId: start.caseId,
+        eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
+        type: 'reminder',
+        at: now().toISOString(),
+        data: { reminder: timer.reminder.key, deadline: state.schedule?.deadline },
+      });
+      await acts.notify({
+        caseId: start.caseId,
+        eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
+        kind: 'reminder',
+        to: 'responsible',
+      });
+      continue;
+    }
+    state.overdue = true;
+    state.overdueAt = now().toISOString();
+    await acts.recordTransition({
+      caseId: start.caseId,
+      eventKey: 'overdue',
+      type: 'overdue',
+      at: state.overdueAt,
+      data: { deadline: state.schedule?.deadline, dueAt: state.schedule?.dueAt },
+      patch: { overdue: true, overdueAt: state.overdueAt },
+    });
+    await acts.notify({ caseId: start.caseId, eventKey: 'overdue', kind: 'overdue', to: 'responsible_and_supervisors' });
+    if (start.procedure === 'P2') {
+      // 协商未果: ten working days ran out without agreement, so coordination starts (第十九条)
+      state.stage = 'failed';
+      state.outcome = 'expired';
+      state.status = 'CLOSED';
+      await acts.recordTransition({
+        caseId: start.caseId,
+        eventKey: 'expired',
+        type: 'negotiation_expired',
+        at: now().toISOString(),
+        patch: { stage: 'failed', outcome: 'expired', status: 'CLOSED', closedAt: now().toISOString() },
+      });
+    }
+  }
+
+  if (start.procedure === 'P2' && state.stage === 'failed') await escalateToCoordination(start, state);
+  if (start.procedure === 'P1' && state.stage === 'refused') {
+    // stays reachable for the consumer's open_negotiation Update for a while, then completes
+    await condition(() => state.childCaseIds.length > 0, NEGOTIATION_WINDOW);
+  }
+  return state;
+}
+
+async function recomputeDeadline(start: CaseStart, state: CaseState): Promise<void> {
+  const before = state.schedule;
+  const after = await acts.computeSchedule({
+    procedure: start.procedure,
+    profileId: start.profileId,
+    receivedAt: start.receivedAt,
+    workingDays: start.workingDays,
+  });
+  state.schedule = after;
+  if (before && before.dueAt === after.dueAt && before.calendarVersion === after.calendarVersion) return;
+  await acts.recordTransition({
+    caseId: start.caseId,
+    eventKey: `deadline:${after.calendarVersion}`,
+    type: 'deadline_recomputed',
+    at: now().toISOString(),
+    data: {
+      previousDeadline: before?.deadline,
+      deadline: after.deadline,
+      previousCalendarVersion: before?.calendarVersion,
+      calendarVersion: after.calendarVersion,
+      provisional: after.provisional,
+    },
+    patch: schedulePatch(after),
+  });
+}
+
+async function escalateToCoordination(start: CaseStart, state: CaseState): Promise<void> {
+  const childId = await acts.allocateCaseId({ procedure: 'P3', receivedAt: now().toISOString() });
+  const authority = await acts.shareAuthority();
+  state.childCaseIds.push(childId);
+  await acts.recordTransition({
+    caseId: start.caseId,
+    eventKey: `coordination:${childId}`,
+    type: 'escalated_to_coordination',
+    at: now().toISOString(),
+    data: { childCaseId: childId, shareAuthority: authority },
+  });
+  await startChild(statutoryCase, {
+    workflowId: childId,
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    args: [
+      {
+        caseId: childId,
+        procedure: 'P3',
+        profileId: start.profileId,
+        receivedAt: now().toISOString(),
+        workingDays: await acts.procedureWorkingDays({ profileId: start.profileId, procedure: 'P3' }),
+        requesterDepartmentId: start.requesterDepartmentId,
+        responsibleDepartmentId: authority,
+        resourceId: start.resourceId,
+        parentCaseId: start.caseId,
+        rootCaseId: start.rootCaseId,
+        details: { providerDepartmentId: start.responsibleDepartmentId, negotiationOutcome: state.outcome },
+      },
+    ],
+  });
+}
+
+function grantOf(start: CaseStart, action: CaseAction) {
+  const consumer = start.requesterDepartmentId;
+  if (!consumer || !start.resourceId) return undefined;
+  const base = { caseId: start.caseId, resourceId: start.resourceId, consumerDepartmentId: consumer };
+  if (action.type === 'approve') return { ...base, scope: action.scope, purpose: action.purpose, validUntil: action.validUntil };
+  if (action.type === 'agree') return { ...base, scope: action.scope, purpose: action.purpose };
+  if (action.type === 'decide' && action.share && action.scope && action.purpose) {
+    return { ...base, scope: action.scope, purpose: action.purpose };
+  }
+  return undefined;
+}

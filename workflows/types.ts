@@ -1,0 +1,91 @@
+/** Types shared by workflows, activities and the API. No runtime imports: workflow code must stay deterministic. */
+
+export type ProcedureCode = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+
+export const PROCEDURE_ENUM = {
+  P1: 'P1_CONDITIONAL_REQUEST',
+  P2: 'P2_NEGOTIATION',
+  P3: 'P3_COORDINATION',
+  P4: 'P4_VERIFICATION',
+  P5: 'P5_CATALOG_UPDATE',
+} as const;
+
+/** Public id prefixes: 共享 / 协商 / 协调 / 校核 / 目录. */
+export const PROCEDURE_PREFIX: Record<ProcedureCode, string> = {
+  P1: 'GX',
+  P2: 'XS',
+  P3: 'XT',
+  P4: 'JH',
+  P5: 'ML',
+};
+
+export const PROCEDURE_ARTICLE: Record<ProcedureCode, string> = {
+  P1: '第十九条',
+  P2: '第十九条',
+  P3: '第十九条',
+  P4: '第二十一条',
+  P5: '第九条',
+};
+
+export interface Reminder {
+  key: string; // stable, e.g. "half" or "day-before"; part of the notification's identity
+  at: string; // ISO instant
+}
+
+export interface Schedule {
+  deadline: string; // YYYY-MM-DD, Asia/Shanghai
+  dueAt: string; // ISO instant (+08:00): end of the deadline day
+  provisional: boolean;
+  calendarVersion: string;
+  reminders: Reminder[];
+}
+
+export interface CaseStart {
+  caseId: string;
+  procedure: ProcedureCode;
+  profileId: string;
+  receivedAt: string; // ISO instant
+  workingDays: number;
+  requesterDepartmentId?: string;
+  responsibleDepartmentId: string;
+  resourceId?: string;
+  parentCaseId?: string;
+  rootCaseId: string;
+  details: Record<string, unknown>;
+  actor?: string;
+}
+
+/** Actions are Workflow Updates; each names the department acting, checked against the case's parties. */
+export type CaseAction =
+  | { type: 'approve'; actorDepartmentId: string; scope: string; purpose: string; validUntil?: string }
+  | { type: 'refuse'; actorDepartmentId: string; reason: string; legalBasis: string }
+  | { type: 'open_negotiation'; actorDepartmentId: string; need: string }
+  | { type: 'agree'; actorDepartmentId: string; scope: string; purpose: string; note?: string }
+  | { type: 'fail'; actorDepartmentId: string; reason: string }
+  | { type: 'decide'; actorDepartmentId: string; share: boolean; reasons: string; scope?: string; purpose?: string }
+  | { type: 'correct'; actorDepartmentId: string; explanation: string }
+  | { type: 'confirm_correct'; actorDepartmentId: string; explanation: string }
+  | { type: 'catalog_updated'; actorDepartmentId: string; catalogVersion: string; note?: string };
+
+export type CaseStatus = 'OPEN' | 'CLOSED';
+
+export interface CaseState {
+  caseId: string;
+  procedure: ProcedureCode;
+  status: CaseStatus;
+  stage: string;
+  outcome?: string;
+  schedule?: Schedule;
+  overdue: boolean;
+  overdueAt?: string;
+  answeredAt?: string;
+  answeredLate: boolean;
+  remindersSent: string[];
+  childCaseIds: string[];
+}
+
+/** Why an action is refused; the API turns it into problem+json (409/403/422). */
+export interface ActionRejection {
+  code: 'wrong_stage' | 'wrong_party' | 'missing_reason' | 'case_closed';
+  detail: string;
+}
