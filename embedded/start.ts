@@ -1,0 +1,151 @@
+/**
+ * Command 1 (`npm start`): the whole system on its embedded default — real PostgreSQL and the Temporal dev
+ * server started here with their data under .data/ (kept between runs), migrations, demo data, worker and
+ * API. With DATABASE_URL / TEMPORAL_ADDRESS set, those are used and nothing embedded is started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createCalendarProvider } from '../activities/calendar-provider';
+import { loadConfig } from '../config';
+import { createDb } from '../prisma/client';
+import { seedRegistry } from '../prisma/seed';
+import { seedDemoCases } from './demo-cases';
+import { migrateDeploy } from './migrate';
+import { dataDir, projectRoot } from './paths';
+import { startEmbeddedPostgres } from './postgres';
+import { ensureTemporalCli } from './temporal-executables';
+import { startTemporalDevServer } from './temporal-dev-server';
+
+const say = (m: string) => process.stderr.write(`[gxcase] ${m}\n`);
+const stops: (() => Promise<void>)[] = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 15_000).unref();
+          }),
+      ),
+    );
+    for (const stop of stops.reverse()) await stop().catch((e) => say(`stop failed: ${e}`));
+  }
+  process.exit(code);
+}
+
+function runChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), [path.join(projectRoot, entry)], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited unexpectedly (code ${code}, signal ${signal}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return;
+      last = await res.text();
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`API 未在 ${timeoutMs / 1000}s 内就绪: ${last}`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  let temporalUi: string | undefined;
+
+  if (!env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres({
+      dir: path.join(dataDir, 'postgres'),
+      port: Number(env.EMBEDDED_PG_PORT || 54329),
+      database: 'gxcase',
+    });
+    stops.push(pg.stop);
+    env.DATABASE_URL = pg.url;
+    say(`embedded PostgreSQL up (${path.join(dataDir, 'postgres')})`);
+  }
+  if (!env.TEMPORAL_ADDRESS) {
+    const executable = await ensureTemporalCli(say);
+    const temporal = await startTemporalDevServer({
+      executable,
+      port: Number(env.EMBEDDED_TEMPORAL_PORT || 7233),
+      uiPort: Number(env.EMBEDDED_TEMPORAL_UI_PORT || 8233),
+      dbFile: path.join(dataDir, 'temporal.sqlite'),
+    });
+    stops.push(temporal.stop);
+    env.TEMPORAL_ADDRESS = temporal.address;
+    temporalUi = temporal.uiUrl;
+    say(`Temporal dev server up (${path.join(dataDir, 'temporal.sqlite')})`);
+  }
+
+  await migrateDeploy(env.DATABASE_URL);
+  const config = loadConfig(env);
+  const db = createDb(env.DATABASE_URL);
+  await seedRegistry(db);
+  if (env.SEED_DEMO_CASES !== 'false') {
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+    const temporal = new Client({ connection, namespace: config.temporalNamespace });
+    const calendars = createCalendarProvider(db);
+    // the dev server's port opens a moment before its namespace serves requests
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await seedDemoCases({ db, temporal, calendars, taskQueue: config.taskQueue });
+        break;
+      } catch (e) {
+        if (attempt >= 30) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    await connection.close();
+  }
+  await db.$disconnect();
+
+  runChild('worker', 'worker.ts', env);
+  runChild('api', 'api/server.ts', env);
+  const base = `http://127.0.0.1:${config.port}`;
+  await waitReady(`${base}/readyz`, 120_000);
+  const lines = [
+    '',
+    `  政务信息资源共享时限监督 — ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `  API          ${base}/api/v1`,
+    `  Dashboard    ${base}/dashboard`,
+    `  Health       ${base}/readyz`,
+    ...(temporalUi ? [`  Temporal UI  ${temporalUi}`] : []),
+    `  Data         ${env.DATABASE_URL === process.env.DATABASE_URL ? '(external)' : dataDir}`,
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch(async (e) => {
+  say(`failed: ${e instanceof Error ? e.message : e}`);
+  await shutdown(1);
+});
