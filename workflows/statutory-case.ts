@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  allHandlersFinished,
   ParentClosePolicy,
   condition,
   defineQuery,
@@ -233,6 +234,8 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     // stays reachable for the consumer's open_negotiation Update for a while, then completes
     await condition(() => state.childCaseIds.length > 0, NEGOTIATION_WINDOW);
   }
+  // an answer's handler may still be writing its projection; finishing now would cut it off
+  await condition(allHandlersFinished);
   return state;
 }
 

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createDb, type Db } from '../../prisma/client';
+
+function need(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the suite with \`npm test\`, which starts PostgreSQL and Temporal`);
+  return v;
+}
+
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+/** A private database cloned from the migrated template: real Postgres, isolated per test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = need('TEST_DATABASE_ADMIN_URL');
+  const template = need('TEST_TEMPLATE_DB');
+  const name = `gxt_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await admin.end();
+  const url = adminUrl.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+  const db = createDb(url);
+  return {
+    url,
+    db,
+    async drop() {
+      await db.$disconnect();
+      const a = new Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}

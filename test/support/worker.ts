@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createActivities, type Notifier } from '../../activities';
+import { createCalendarProvider } from '../../activities/calendar-provider';
+import type { Db } from '../../prisma/client';
+
+/** A real worker (real activities on the given database) on a task queue of its own. */
+export async function createTestWorker(opts: { connection: NativeConnection; db: Db; notifier?: Notifier; namespace?: string }) {
+  const taskQueue = `test-${randomUUID()}`;
+  const calendars = createCalendarProvider(opts.db);
+  const worker = await Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ db: opts.db, calendars, notifier: opts.notifier }),
+  });
+  return { worker, taskQueue, calendars };
+}
+
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
