@@ -7,6 +7,7 @@ import type { AppConfig } from '../config';
 import type { Db } from '../prisma/client';
 import type { CalendarProvider } from '../activities';
 import { healthRoutes } from './health';
+import { apiRouter } from './routes';
 import { logger } from './logger';
 import { Problem, problemHandler } from './problem';
 
@@ -35,10 +36,11 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps.db, deps.temporal));
+  app.use('/api/v1', apiRouter(deps));
   app.get('/', (_req, res) => res.redirect('/dashboard'));
   app.get('/dashboard', (_req, res) => {
     res.type('html').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>政务信息资源共享时限监督</title></head>
-<body><h1>政务信息资源共享时限监督</h1><p>监督页面建设中。API: <a href="/api/v1/cases">/api/v1/cases</a></p></body></html>`);
+<body><h1>政务信息资源共享时限监督</h1><p>监督页面建设中。</p></body></html>`);
   });
   app.use((_req, _res, next) => next(new Problem(404, 'not_found', '请求的资源不存在')));
   app.use(problemHandler);

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createCalendarProvider } from '../activities/calendar-provider';
 import { loadConfig } from '../config';
 import { createDb } from '../prisma/client';
-import { seedRegistry } from '../prisma/seed';
+import { DEMO_CLIENTS, seedDemoClients, seedRegistry } from '../prisma/seed';
 import { seedDemoCases } from './demo-cases';
 import { migrateDeploy } from './migrate';
 import { dataDir, projectRoot } from './paths';
@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const db = createDb(env.DATABASE_URL);
   await seedRegistry(db);
-  if (env.SEED_DEMO_CASES !== 'false') {
+  const demo = env.SEED_DEMO !== 'false';
+  if (demo) await seedDemoClients(db);
+  if (demo) {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
     const calendars = createCalendarProvider(db);
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
     `  Health       ${base}/readyz`,
     ...(temporalUi ? [`  Temporal UI  ${temporalUi}`] : []),
     `  Data         ${env.DATABASE_URL === process.env.DATABASE_URL ? '(external)' : dataDir}`,
+    ...(demo ? ['  Demo API keys (local only):', ...DEMO_CLIENTS.map((c) => `    ${c.key}  ${c.name}`)] : []),
     '  Ctrl-C stops everything.',
     '',
   ];

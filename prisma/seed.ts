@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from './client';
 
 /** Demo registry: real-sounding 自治区 departments, their 专人, and resources of all three share types. */
@@ -66,5 +67,33 @@ export async function seedRegistry(db: Db): Promise<void> {
   for (const r of RESOURCES) {
     const confirmed = 'legalBasis' in r ? { legalBasisConfirmedAt: new Date('2024-03-01T09:00:00+08:00'), legalBasisConfirmedBy: 'NMG-ZWFWJ' } : {};
     await db.resource.upsert({ where: { id: r.id }, create: { ...r, ...confirmed }, update: {} });
+  }
+}
+
+/**
+ * Demo credentials for the embedded default only (never seeded when DATABASE_URL points elsewhere unless
+ * SEED_DEMO=true): fixed keys so the README's curl examples work as written.
+ */
+export const DEMO_CLIENTS = [
+  { key: 'gx_0000000000a1_demo-admin-local-only', name: '演示: 系统管理员', role: 'ADMIN', departmentId: undefined },
+  { key: 'gx_0000000000b1_demo-supervisor-local-only', name: '演示: 协调办公室督促检查组', role: 'SUPERVISOR', departmentId: 'NMG-XTBGS' },
+  { key: 'gx_0000000000c1_demo-rst-local-only', name: '演示: 人社厅业务系统', role: 'DEPARTMENT', departmentId: 'NMG-RST' },
+  { key: 'gx_0000000000c2_demo-mzt-local-only', name: '演示: 民政厅业务系统', role: 'DEPARTMENT', departmentId: 'NMG-MZT' },
+  { key: 'gx_0000000000c3_demo-gat-local-only', name: '演示: 公安厅业务系统', role: 'DEPARTMENT', departmentId: 'NMG-GAT' },
+  { key: 'gx_0000000000c4_demo-zwfwj-local-only', name: '演示: 政务服务与数据管理局系统', role: 'DEPARTMENT', departmentId: 'NMG-ZWFWJ' },
+] as const;
+
+export async function seedDemoClients(db: Db): Promise<void> {
+  for (const c of DEMO_CLIENTS) {
+    const prefix = c.key.split('_')[1];
+    if (await db.apiKey.findUnique({ where: { prefix } })) continue;
+    await db.apiClient.create({
+      data: {
+        name: c.name,
+        role: c.role,
+        departmentId: c.departmentId,
+        keys: { create: { prefix, hash: createHash('sha256').update(c.key).digest('hex') } },
+      },
+    });
   }
 }

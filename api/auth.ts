@@ -1,0 +1,93 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Db } from '../prisma/client';
+import { appendAudit } from '../audit/log';
+import { Problem } from './problem';
+
+export type Role = 'DEPARTMENT' | 'SUPERVISOR' | 'ADMIN';
+
+export interface Principal {
+  clientId: string;
+  name: string;
+  role: Role;
+  /** set for DEPARTMENT clients: the one department the system acts for */
+  departmentId?: string;
+}
+
+/** Key format `gx_<prefix>_<secret>`: the prefix finds the row, only a sha-256 of the whole key is stored. */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function newApiKey(): { key: string; prefix: string; hash: string } {
+  const prefix = randomBytes(6).toString('hex');
+  const key = `gx_${prefix}_${randomBytes(24).toString('base64url')}`;
+  return { key, prefix, hash: hashKey(key) };
+}
+
+function presentedKey(req: Request): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const header = req.headers['x-api-key'];
+  return typeof header === 'string' ? header.trim() : undefined;
+}
+
+export function principalOf(res: Response): Principal {
+  const p = res.locals.principal as Principal | undefined;
+  if (!p) throw new Problem(401, 'unauthenticated', '需要身份认证: 请在 Authorization: Bearer 头中提供 API 密钥');
+  return p;
+}
+
+/** Identifies the calling system by its API key (第四、二十三条: identity checks on every call). */
+export function authenticate(db: Db) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const key = presentedKey(req);
+      if (!key) throw new Problem(401, 'unauthenticated', '需要身份认证: 请在 Authorization: Bearer 头中提供 API 密钥');
+      const match = /^gx_([0-9a-f]{12})_[\w-]{16,}$/.exec(key);
+      const row = match
+        ? await db.apiKey.findUnique({ where: { prefix: match[1] }, include: { client: true } })
+        : null;
+      const now = new Date();
+      const valid =
+        row &&
+        timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hashKey(key), 'hex')) &&
+        !row.revokedAt &&
+        !row.client.revokedAt &&
+        (!row.expiresAt || row.expiresAt > now);
+      if (!valid) throw new Problem(401, 'invalid_credentials', 'API 密钥无效、已吊销或已过期');
+      res.locals.principal = {
+        clientId: row.client.id,
+        name: row.client.name,
+        role: row.client.role,
+        departmentId: row.client.departmentId ?? undefined,
+      } satisfies Principal;
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+/** Denied attempts are audited (第二十二条: no access beyond one's role). */
+export async function deny(db: Db, req: Request, principal: Principal, detail: string): Promise<never> {
+  await appendAudit(db, {
+    actor: principal.clientId,
+    action: 'access_denied',
+    target: `${req.method} ${req.originalUrl.split('?')[0]}`,
+    data: { role: principal.role, departmentId: principal.departmentId ?? null, detail },
+  });
+  throw new Problem(403, 'forbidden', detail);
+}
+
+export function requireRole(db: Db, ...roles: Role[]) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const p = principalOf(res);
+      if (!roles.includes(p.role)) await deny(db, req, p, `此操作需要以下角色之一: ${roles.join(', ')}`);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}

@@ -1,0 +1,12 @@
+import { Router } from 'express';
+import type { AppDeps } from './app';
+import { authenticate } from './auth';
+
+/**
+ * Everything under /api/v1 is authenticated. Each capability adds its router here, one line each.
+ */
+export function apiRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.use(authenticate(deps.db));
+  return router;
+}
