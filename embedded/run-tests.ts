@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrateDeploy } from './migrate';
@@ -24,12 +25,17 @@ async function main(): Promise<number> {
   const stops: (() => Promise<void>)[] = [];
   try {
     if (!env.TEST_DATABASE_ADMIN_URL) {
+      // per run, so several runs (developers, helpers, CI) never share a cluster
+      const dir = path.join(os.tmpdir(), `gxcase-test-pg-${process.pid}`);
       const pg = await startEmbeddedPostgres({
-        dir: path.join(dataDir, 'test-postgres'),
+        dir,
         port: await freePort(),
         database: 'postgres',
       });
-      stops.push(pg.stop);
+      stops.push(async () => {
+        await pg.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
       env.TEST_DATABASE_ADMIN_URL = pg.url;
     }
     // a fresh template each run; every test file clones it (CREATE DATABASE … TEMPLATE) for isolation
