@@ -45,9 +45,16 @@ export function createActivities({ db, calendars, notifier }: ActivityDeps): Act
       else log.info('notification (no notifier configured)', { ...input });
     },
     async shareAuthority() {
-      const authority = await db.department.findFirst({ where: { isShareAuthority: true }, orderBy: { id: 'asc' } });
+      const authority = await db.department.findFirst({
+        where: { isShareAuthority: true },
+        orderBy: { id: 'asc' },
+      });
       // retryable on purpose: an administrator can register the authority and the escalation then proceeds
-      if (!authority) throw ApplicationFailure.retryable('未登记政务信息资源共享主管部门, 无法启动协调 (第十九条)', 'no_share_authority');
+      if (!authority)
+        throw ApplicationFailure.retryable(
+          '未登记政务信息资源共享主管部门, 无法启动协调 (第十九条)',
+          'no_share_authority',
+        );
       return authority.id;
     },
   };

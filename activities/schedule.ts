@@ -2,7 +2,10 @@ import type { ReminderPolicy } from '../calendar/profiles';
 import type { Schedule } from '../workflows/types';
 
 export interface DeadlineCalculator {
-  deadline(from: string, workingDays: number): { deadline: string; dueAt: string; provisional: boolean; calendarVersion: string };
+  deadline(
+    from: string,
+    workingDays: number,
+  ): { deadline: string; dueAt: string; provisional: boolean; calendarVersion: string };
 }
 
 /**

@@ -39,7 +39,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', apiRouter(deps));
   app.get('/', (_req, res) => res.redirect('/dashboard'));
   app.get('/dashboard', (_req, res) => {
-    res.type('html').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>政务信息资源共享时限监督</title></head>
+    res.type('html')
+      .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>政务信息资源共享时限监督</title></head>
 <body><h1>政务信息资源共享时限监督</h1><p>监督页面建设中。</p></body></html>`);
   });
   app.use((_req, _res, next) => next(new Problem(404, 'not_found', '请求的资源不存在')));

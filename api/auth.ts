@@ -34,7 +34,8 @@ function presentedKey(req: Request): string | undefined {
 
 export function principalOf(res: Response): Principal {
   const p = res.locals.principal as Principal | undefined;
-  if (!p) throw new Problem(401, 'unauthenticated', '需要身份认证: 请在 Authorization: Bearer 头中提供 API 密钥');
+  if (!p)
+    throw new Problem(401, 'unauthenticated', '需要身份认证: 请在 Authorization: Bearer 头中提供 API 密钥');
   return p;
 }
 
@@ -43,7 +44,12 @@ export function authenticate(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const key = presentedKey(req);
-      if (!key) throw new Problem(401, 'unauthenticated', '需要身份认证: 请在 Authorization: Bearer 头中提供 API 密钥');
+      if (!key)
+        throw new Problem(
+          401,
+          'unauthenticated',
+          '需要身份认证: 请在 Authorization: Bearer 头中提供 API 密钥',
+        );
       const match = /^gx_([0-9a-f]{12})_[\w-]{16,}$/.exec(key);
       const row = match
         ? await db.apiKey.findUnique({ where: { prefix: match[1] }, include: { client: true } })

@@ -14,13 +14,19 @@ function expectedMigrations(): string[] {
     .sort();
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ok: boolean; ms: number; value?: T; error?: string }> {
+async function timed<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: boolean; ms: number; value?: T; error?: string }> {
   const t = Date.now();
   try {
     const value = await fn();
     return { ok: true, ms: Date.now() - t, value };
   } catch (e) {
-    return { ok: false, ms: Date.now() - t, error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+    return {
+      ok: false,
+      ms: Date.now() - t,
+      error: e instanceof Error ? e.message.split('\n')[0] : String(e),
+    };
   }
 }
 
@@ -50,7 +56,12 @@ export function healthRoutes(db: Db, temporal: Client): Router {
       checks: {
         postgres: { ok: postgres.ok, ms: postgres.ms, error: postgres.error },
         migrations: { ok: migrations.ok, expected: expected.length, error: migrations.error },
-        temporal: { ok: temporalCheck.ok, ms: temporalCheck.ms, namespace: temporal.options.namespace, error: temporalCheck.error },
+        temporal: {
+          ok: temporalCheck.ok,
+          ms: temporalCheck.ms,
+          namespace: temporal.options.namespace,
+          error: temporalCheck.error,
+        },
       },
     });
   });

@@ -4,7 +4,14 @@ import pino from 'pino';
 export const logger = pino({
   level: process.env.LOG_LEVEL || 'info',
   redact: {
-    paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.password', '*.apiKey', '*.email', '*.phone'],
+    paths: [
+      'req.headers.authorization',
+      'req.headers["x-api-key"]',
+      '*.password',
+      '*.apiKey',
+      '*.email',
+      '*.phone',
+    ],
     censor: '[redacted]',
   },
 });

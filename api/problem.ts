@@ -44,9 +44,14 @@ export function sendProblem(res: Response, p: Problem): void {
 export function fromZod(err: ZodError): Problem {
   const errors = err.issues.map((i) => ({ field: i.path.join('.'), code: i.code, message: i.message }));
   const first = errors[0];
-  return new Problem(400, 'validation_failed', `请求参数有误: ${first ? `${first.field || '(请求体)'} ${first.message}` : ''}`.trim(), {
-    errors,
-  });
+  return new Problem(
+    400,
+    'validation_failed',
+    `请求参数有误: ${first ? `${first.field || '(请求体)'} ${first.message}` : ''}`.trim(),
+    {
+      errors,
+    },
+  );
 }
 
 /** Last error handler: known problems as they are; body-parser errors as 4xx; anything else 500 without internals. */
@@ -54,8 +59,10 @@ export function problemHandler(err: unknown, req: Request, res: Response, _next:
   if (err instanceof Problem) return sendProblem(res, err);
   if (err instanceof ZodError) return sendProblem(res, fromZod(err));
   const e = err as { type?: string; status?: number; expose?: boolean };
-  if (e?.type === 'entity.too.large') return sendProblem(res, new Problem(413, 'body_too_large', '请求体过大'));
-  if (e?.type === 'entity.parse.failed') return sendProblem(res, new Problem(400, 'malformed_json', '请求体不是合法的 JSON'));
+  if (e?.type === 'entity.too.large')
+    return sendProblem(res, new Problem(413, 'body_too_large', '请求体过大'));
+  if (e?.type === 'entity.parse.failed')
+    return sendProblem(res, new Problem(400, 'malformed_json', '请求体不是合法的 JSON'));
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
     return sendProblem(res, new Problem(415, 'unsupported_encoding', '不支持的字符集或编码'));
   }

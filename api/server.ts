@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const connection = await connectTemporal(requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS'));
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const app = createApp({ config, db, temporal, calendars: createCalendarProvider(db) });
-  const server = app.listen(config.port, '0.0.0.0', () => logger.info({ port: config.port }, 'api listening'));
+  const server = app.listen(config.port, '0.0.0.0', () =>
+    logger.info({ port: config.port }, 'api listening'),
+  );
   const stop = () => {
     server.close(() => {
       void connection.close().then(() => db.$disconnect());

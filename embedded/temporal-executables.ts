@@ -106,7 +106,9 @@ export async function ensureTemporalTestServer(log: Log = () => {}): Promise<str
         `io.temporal:temporal-test-server:${TEMPORAL_TEST_SERVER_VERSION}), 或设置 TEMPORAL_TEST_SERVER_PATH。`,
     );
   }
-  log(`fetching io.temporal:temporal-test-server:${TEMPORAL_TEST_SERVER_VERSION} with Maven (first run only)…`);
+  log(
+    `fetching io.temporal:temporal-test-server:${TEMPORAL_TEST_SERVER_VERSION} with Maven (first run only)…`,
+  );
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gxcase-tts-'));
   fs.writeFileSync(
     path.join(work, 'pom.xml'),
@@ -117,10 +119,14 @@ export async function ensureTemporalTestServer(log: Log = () => {}): Promise<str
   );
   const staging = `${testServerDir}.part`;
   fs.rmSync(staging, { recursive: true, force: true });
-  execFileSync('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(staging, 'lib')}`], {
-    cwd: work,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  execFileSync(
+    'mvn',
+    ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(staging, 'lib')}`],
+    {
+      cwd: work,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   // The SDK runs `<exe> <port> [args]` and gives up after 5 s, so the launcher must exec the JVM directly
   // (teardown then kills the JVM itself) and start it lean.
   fs.writeFileSync(

@@ -3,8 +3,19 @@ import type { Db } from './client';
 
 /** Demo registry: real-sounding 自治区 departments, their 专人, and resources of all three share types. */
 export const DEMO_DEPARTMENTS = [
-  { id: 'NMG-ZWFWJ', name: '内蒙古自治区政务服务与数据管理局', level: 'REGION', isShareAuthority: true, isManagementDept: true },
-  { id: 'NMG-XTBGS', name: '自治区政务信息资源整合共享专项工作协调办公室', level: 'REGION', isCoordinationOffice: true },
+  {
+    id: 'NMG-ZWFWJ',
+    name: '内蒙古自治区政务服务与数据管理局',
+    level: 'REGION',
+    isShareAuthority: true,
+    isManagementDept: true,
+  },
+  {
+    id: 'NMG-XTBGS',
+    name: '自治区政务信息资源整合共享专项工作协调办公室',
+    level: 'REGION',
+    isCoordinationOffice: true,
+  },
   { id: 'NMG-GAT', name: '内蒙古自治区公安厅', level: 'REGION' },
   { id: 'NMG-SCJGJ', name: '内蒙古自治区市场监督管理局', level: 'REGION' },
   { id: 'NMG-RST', name: '内蒙古自治区人力资源和社会保障厅', level: 'REGION' },
@@ -26,8 +37,20 @@ const STAFF = [
 ];
 
 const RESOURCES = [
-  { id: 'RK-0001', name: '人口基础信息', providerDepartmentId: 'NMG-GAT', catalogType: 'BASIC', shareType: 'UNCONDITIONAL' },
-  { id: 'FR-0001', name: '法人单位登记信息', providerDepartmentId: 'NMG-SCJGJ', catalogType: 'BASIC', shareType: 'UNCONDITIONAL' },
+  {
+    id: 'RK-0001',
+    name: '人口基础信息',
+    providerDepartmentId: 'NMG-GAT',
+    catalogType: 'BASIC',
+    shareType: 'UNCONDITIONAL',
+  },
+  {
+    id: 'FR-0001',
+    name: '法人单位登记信息',
+    providerDepartmentId: 'NMG-SCJGJ',
+    catalogType: 'BASIC',
+    shareType: 'UNCONDITIONAL',
+  },
   {
     id: 'SB-0003',
     name: '社会保险参保缴费信息',
@@ -52,7 +75,13 @@ const RESOURCES = [
     shareType: 'NOT_SHARED',
     legalBasis: '《中华人民共和国出境入境管理法》第八十五条',
   },
-  { id: 'ZR-0021', name: '不动产登记信息', providerDepartmentId: 'NMG-ZRZYT', catalogType: 'BASIC', shareType: 'UNCONDITIONAL' },
+  {
+    id: 'ZR-0021',
+    name: '不动产登记信息',
+    providerDepartmentId: 'NMG-ZRZYT',
+    catalogType: 'BASIC',
+    shareType: 'UNCONDITIONAL',
+  },
 ] as const;
 
 /** Idempotent: inserts what is missing, never overwrites what a user changed. */
@@ -65,7 +94,10 @@ export async function seedRegistry(db: Db): Promise<void> {
     if (!exists) await db.staff.create({ data: { ...s, activeFrom: new Date('2024-01-01T00:00:00+08:00') } });
   }
   for (const r of RESOURCES) {
-    const confirmed = 'legalBasis' in r ? { legalBasisConfirmedAt: new Date('2024-03-01T09:00:00+08:00'), legalBasisConfirmedBy: 'NMG-ZWFWJ' } : {};
+    const confirmed =
+      'legalBasis' in r
+        ? { legalBasisConfirmedAt: new Date('2024-03-01T09:00:00+08:00'), legalBasisConfirmedBy: 'NMG-ZWFWJ' }
+        : {};
     await db.resource.upsert({ where: { id: r.id }, create: { ...r, ...confirmed }, update: {} });
   }
 }
@@ -75,12 +107,42 @@ export async function seedRegistry(db: Db): Promise<void> {
  * SEED_DEMO=true): fixed keys so the README's curl examples work as written.
  */
 export const DEMO_CLIENTS = [
-  { key: 'gx_0000000000a1_demo-admin-local-only', name: '演示: 系统管理员', role: 'ADMIN', departmentId: undefined },
-  { key: 'gx_0000000000b1_demo-supervisor-local-only', name: '演示: 协调办公室督促检查组', role: 'SUPERVISOR', departmentId: 'NMG-XTBGS' },
-  { key: 'gx_0000000000c1_demo-rst-local-only', name: '演示: 人社厅业务系统', role: 'DEPARTMENT', departmentId: 'NMG-RST' },
-  { key: 'gx_0000000000c2_demo-mzt-local-only', name: '演示: 民政厅业务系统', role: 'DEPARTMENT', departmentId: 'NMG-MZT' },
-  { key: 'gx_0000000000c3_demo-gat-local-only', name: '演示: 公安厅业务系统', role: 'DEPARTMENT', departmentId: 'NMG-GAT' },
-  { key: 'gx_0000000000c4_demo-zwfwj-local-only', name: '演示: 政务服务与数据管理局系统', role: 'DEPARTMENT', departmentId: 'NMG-ZWFWJ' },
+  {
+    key: 'gx_0000000000a1_demo-admin-local-only',
+    name: '演示: 系统管理员',
+    role: 'ADMIN',
+    departmentId: undefined,
+  },
+  {
+    key: 'gx_0000000000b1_demo-supervisor-local-only',
+    name: '演示: 协调办公室督促检查组',
+    role: 'SUPERVISOR',
+    departmentId: 'NMG-XTBGS',
+  },
+  {
+    key: 'gx_0000000000c1_demo-rst-local-only',
+    name: '演示: 人社厅业务系统',
+    role: 'DEPARTMENT',
+    departmentId: 'NMG-RST',
+  },
+  {
+    key: 'gx_0000000000c2_demo-mzt-local-only',
+    name: '演示: 民政厅业务系统',
+    role: 'DEPARTMENT',
+    departmentId: 'NMG-MZT',
+  },
+  {
+    key: 'gx_0000000000c3_demo-gat-local-only',
+    name: '演示: 公安厅业务系统',
+    role: 'DEPARTMENT',
+    departmentId: 'NMG-GAT',
+  },
+  {
+    key: 'gx_0000000000c4_demo-zwfwj-local-only',
+    name: '演示: 政务服务与数据管理局系统',
+    role: 'DEPARTMENT',
+    departmentId: 'NMG-ZWFWJ',
+  },
 ] as const;
 
 export async function seedDemoClients(db: Db): Promise<void> {

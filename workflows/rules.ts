@@ -30,7 +30,11 @@ function blank(s: string | undefined): boolean {
 }
 
 /** Returns why `action` may not be applied now, or undefined if it may. */
-export function checkAction(start: CaseStart, state: CaseState, action: CaseAction): ActionRejection | undefined {
+export function checkAction(
+  start: CaseStart,
+  state: CaseState,
+  action: CaseAction,
+): ActionRejection | undefined {
   const party = ACTIONS[start.procedure][action.type];
   if (!party) {
     return { code: 'wrong_stage', detail: `${start.procedure} 案件不接受操作 "${action.type}"` };
@@ -54,7 +58,8 @@ export function checkAction(start: CaseStart, state: CaseState, action: CaseActi
   switch (action.type) {
     case 'refuse':
       if (blank(action.reason)) return { code: 'missing_reason', detail: '拒绝共享必须说明理由 (第十九条)' };
-      if (blank(action.legalBasis)) return { code: 'missing_reason', detail: '拒绝共享必须提供法律法规或政策依据' };
+      if (blank(action.legalBasis))
+        return { code: 'missing_reason', detail: '拒绝共享必须提供法律法规或政策依据' };
       return undefined;
     case 'approve':
     case 'agree':
@@ -74,7 +79,9 @@ export function checkAction(start: CaseStart, state: CaseState, action: CaseActi
     case 'confirm_correct':
       return blank(action.explanation) ? { code: 'missing_reason', detail: '校核答复须附说明' } : undefined;
     case 'catalog_updated':
-      return blank(action.catalogVersion) ? { code: 'missing_reason', detail: '须给出更新后的目录版本' } : undefined;
+      return blank(action.catalogVersion)
+        ? { code: 'missing_reason', detail: '须给出更新后的目录版本' }
+        : undefined;
   }
 }
 

@@ -144,7 +144,12 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     {
       validator: (action) => {
         const rejection = checkAction(start, state, action);
-        if (rejection) throw ApplicationFailure.create({ type: rejection.code, message: rejection.detail, nonRetryable: true });
+        if (rejection)
+          throw ApplicationFailure.create({
+            type: rejection.code,
+            message: rejection.detail,
+            nonRetryable: true,
+          });
       },
     },
   );
@@ -168,7 +173,8 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
   await acts.notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to: 'responsible' });
   // a case entered late (receivedAt in the past) gets no reminders for moments already gone
   const skipPast = () => {
-    for (const r of state.schedule?.reminders ?? []) if (Date.parse(r.at) <= Date.now()) skippedReminders.add(r.key);
+    for (const r of state.schedule?.reminders ?? [])
+      if (Date.parse(r.at) <= Date.now()) skippedReminders.add(r.key);
   };
   skipPast();
 
@@ -177,7 +183,9 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     const wakeAt = timer ? Date.parse(timer.kind === 'due' ? timer.at : timer.reminder.at) : undefined;
     const woken = () => state.stage !== 'awaiting_answer' || calendarChanged;
     const interrupted =
-      wakeAt === undefined ? await condition(woken).then(() => true) : await condition(woken, Math.max(1, wakeAt - Date.now()));
+      wakeAt === undefined
+        ? await condition(woken).then(() => true)
+        : await condition(woken, Math.max(1, wakeAt - Date.now()));
     if (state.stage !== 'awaiting_answer') break;
     if (calendarChanged) {
       calendarChanged = false;
@@ -213,7 +221,12 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       data: { deadline: state.schedule?.deadline, dueAt: state.schedule?.dueAt },
       patch: { overdue: true, overdueAt: state.overdueAt },
     });
-    await acts.notify({ caseId: start.caseId, eventKey: 'overdue', kind: 'overdue', to: 'responsible_and_supervisors' });
+    await acts.notify({
+      caseId: start.caseId,
+      eventKey: 'overdue',
+      kind: 'overdue',
+      to: 'responsible_and_supervisors',
+    });
     if (start.procedure === 'P2') {
       // 协商未果: ten working days ran out without agreement, so coordination starts (第十九条)
       state.stage = 'failed';
@@ -301,7 +314,8 @@ function grantOf(start: CaseStart, action: CaseAction) {
   const consumer = start.requesterDepartmentId;
   if (!consumer || !start.resourceId) return undefined;
   const base = { caseId: start.caseId, resourceId: start.resourceId, consumerDepartmentId: consumer };
-  if (action.type === 'approve') return { ...base, scope: action.scope, purpose: action.purpose, validUntil: action.validUntil };
+  if (action.type === 'approve')
+    return { ...base, scope: action.scope, purpose: action.purpose, validUntil: action.validUntil };
   if (action.type === 'agree') return { ...base, scope: action.scope, purpose: action.purpose };
   if (action.type === 'decide' && action.share && action.scope && action.purpose) {
     return { ...base, scope: action.scope, purpose: action.purpose };

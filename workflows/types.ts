@@ -62,7 +62,14 @@ export type CaseAction =
   | { type: 'open_negotiation'; actorDepartmentId: string; need: string }
   | { type: 'agree'; actorDepartmentId: string; scope: string; purpose: string; note?: string }
   | { type: 'fail'; actorDepartmentId: string; reason: string }
-  | { type: 'decide'; actorDepartmentId: string; share: boolean; reasons: string; scope?: string; purpose?: string }
+  | {
+      type: 'decide';
+      actorDepartmentId: string;
+      share: boolean;
+      reasons: string;
+      scope?: string;
+      purpose?: string;
+    }
   | { type: 'correct'; actorDepartmentId: string; explanation: string }
   | { type: 'confirm_correct'; actorDepartmentId: string; explanation: string }
   | { type: 'catalog_updated'; actorDepartmentId: string; catalogVersion: string; note?: string };

@@ -8,7 +8,15 @@ const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'ut
 const services = compose.services as Record<string, Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form YAML
 
 test('has every production service', () => {
-  expect(Object.keys(services).sort()).toEqual(['api', 'mailpit', 'migrate', 'postgres', 'temporal', 'temporal-ui', 'worker']);
+  expect(Object.keys(services).sort()).toEqual([
+    'api',
+    'mailpit',
+    'migrate',
+    'postgres',
+    'temporal',
+    'temporal-ui',
+    'worker',
+  ]);
 });
 
 test('Temporal persists in PostgreSQL, not in memory or SQLite', () => {

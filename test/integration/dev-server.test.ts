@@ -64,9 +64,18 @@ test('a P1 case started on the real dev server is projected into Postgres and an
       const row = await tdb.db.case.findUniqueOrThrow({ where: { id: first.caseId } });
       return row.status === 'CLOSED' ? row : undefined;
     });
-    expect(closed).toMatchObject({ stage: 'approved', outcome: 'approved', answeredLate: false, overdue: false });
+    expect(closed).toMatchObject({
+      stage: 'approved',
+      outcome: 'approved',
+      answeredLate: false,
+      overdue: false,
+    });
     const grant = await tdb.db.grant.findFirstOrThrow({ where: { caseId: first.caseId } });
-    expect(grant).toMatchObject({ consumerDepartmentId: 'NMG-MZT', resourceId: 'SB-0003', purpose: '低保审核' });
+    expect(grant).toMatchObject({
+      consumerDepartmentId: 'NMG-MZT',
+      resourceId: 'SB-0003',
+      purpose: '低保审核',
+    });
     await handle.result();
     expect(await tdb.db.case.count({ where: { idempotencyKey: 'it-1' } })).toBe(1);
   });

@@ -4,7 +4,10 @@ import { createDb, type Db } from '../../prisma/client';
 
 function need(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the suite with \`npm test\`, which starts PostgreSQL and Temporal`);
+  if (!v)
+    throw new Error(
+      `${name} is not set: run the suite with \`npm test\`, which starts PostgreSQL and Temporal`,
+    );
   return v;
 }
 

@@ -5,7 +5,12 @@ import { createCalendarProvider } from '../../activities/calendar-provider';
 import type { Db } from '../../prisma/client';
 
 /** A real worker (real activities on the given database) on a task queue of its own. */
-export async function createTestWorker(opts: { connection: NativeConnection; db: Db; notifier?: Notifier; namespace?: string }) {
+export async function createTestWorker(opts: {
+  connection: NativeConnection;
+  db: Db;
+  notifier?: Notifier;
+  namespace?: string;
+}) {
   const taskQueue = `test-${randomUUID()}`;
   const calendars = createCalendarProvider(opts.db);
   const worker = await Worker.create({
@@ -18,7 +23,10 @@ export async function createTestWorker(opts: { connection: NativeConnection; db:
   return { worker, taskQueue, calendars };
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

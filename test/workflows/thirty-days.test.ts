@@ -18,7 +18,10 @@ let tdb: TestDatabase;
 
 beforeAll(async () => {
   // virtual clock starts at 2026-09-18 09:00 Beijing time, the day the case is received
-  [env, tdb] = await Promise.all([createTimeSkippingEnv({ startAt: '2026-09-18T01:00:00Z' }), createTestDatabase()]);
+  [env, tdb] = await Promise.all([
+    createTimeSkippingEnv({ startAt: '2026-09-18T01:00:00Z' }),
+    createTestDatabase(),
+  ]);
   await seedRegistry(tdb.db);
 });
 afterAll(async () => {
@@ -27,14 +30,23 @@ afterAll(async () => {
 });
 
 test('a P3 coordination case sleeps its 30 working days on the time-skipping server, goes overdue, then takes a late answer', async () => {
-  const { worker, taskQueue, calendars } = await createTestWorker({ connection: env.nativeConnection, db: tdb.db });
+  const { worker, taskQueue, calendars } = await createTestWorker({
+    connection: env.nativeConnection,
+    db: tdb.db,
+  });
   // 2026-09-18 (Fri): 30 working days run across 中秋 (9/25–27) and 国庆 (10/1–7), with 9/20 (Sun) and 10/10 (Sat) worked
   const receivedAt = '2026-09-18T09:00:00+08:00';
 
   await worker.runUntil(async () => {
     const { caseId } = await startCase(
       { db: tdb.db, temporal: env.client, calendars, taskQueue },
-      { procedure: 'P3', receivedAt, requesterDepartmentId: 'NMG-MZT', responsibleDepartmentId: 'NMG-ZWFWJ', resourceId: 'GA-0107' },
+      {
+        procedure: 'P3',
+        receivedAt,
+        requesterDepartmentId: 'NMG-MZT',
+        responsibleDepartmentId: 'NMG-ZWFWJ',
+        resourceId: 'GA-0107',
+      },
     );
     const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     // day 1 = 9/20 (make-up Sunday); 9/20–24 = 5, 9/28–30 = 3, 10/8–10 = 3, then 19 ordinary days to 11/5
@@ -60,12 +72,29 @@ test('a P3 coordination case sleeps its 30 working days on the time-skipping ser
     expectAt(events[2].at, '2026-11-04T16:00:00Z');
 
     const state = await handle.executeUpdate(actUpdate, {
-      args: [{ type: 'decide', actorDepartmentId: 'NMG-ZWFWJ', share: false, reasons: '涉及出入境管理, 依法不予共享' }],
+      args: [
+        {
+          type: 'decide',
+          actorDepartmentId: 'NMG-ZWFWJ',
+          share: false,
+          reasons: '涉及出入境管理, 依法不予共享',
+        },
+      ],
     });
-    expect(state).toMatchObject({ status: 'CLOSED', outcome: 'not_share', overdue: true, answeredLate: true });
+    expect(state).toMatchObject({
+      status: 'CLOSED',
+      outcome: 'not_share',
+      overdue: true,
+      answeredLate: true,
+    });
     await handle.result();
     const closed = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
-    expect(closed).toMatchObject({ status: 'CLOSED', overdue: true, answeredLate: true, outcome: 'not_share' });
+    expect(closed).toMatchObject({
+      status: 'CLOSED',
+      overdue: true,
+      answeredLate: true,
+      outcome: 'not_share',
+    });
     // 50 virtual days took a few real seconds
     expect(Date.now() - realStart).toBeLessThan(60_000);
   });
