@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from './app';
 import { authenticate } from './auth';
+import { caseRoutes } from './routes/cases';
 
 /**
  * Everything under /api/v1 is authenticated. Each capability adds its router here, one line each.
@@ -8,5 +9,6 @@ import { authenticate } from './auth';
 export function apiRouter(deps: AppDeps): Router {
   const router = Router();
   router.use(authenticate(deps.db));
+  router.use(caseRoutes(deps));
   return router;
 }

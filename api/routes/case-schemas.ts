@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** Request shapes of the case API (issue 4). Every input passes through one of these before any work. */
+
+const text = (max = 2000) => z.string().trim().min(1, '不能为空').max(max);
+const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.-]+$/, '只能包含字母、数字、下划线、点和连字符');
+const instant = z
+  .string()
+  .datetime({ offset: true, message: '应为带时区的 ISO 时间, 如 2026-03-02T09:00:00+08:00' });
+/** A calendar date (YYYY-MM-DD, Asia/Shanghai) or an ISO instant with offset. */
+const dateOrInstant = z.union([z.string().date('应为 YYYY-MM-DD 日期或带时区的 ISO 时间'), instant]);
+
+export const startCaseBody = z.discriminatedUnion('procedure', [
+  z.object({
+    procedure: z.literal('P1'),
+    resourceId: id,
+    purpose: text(),
+    scope: text(),
+    receivedAt: instant.optional(),
+  }),
+  z.object({
+    procedure: z.literal('P2'),
+    resourceId: id,
+    need: text(),
+    receivedAt: instant.optional(),
+  }),
+  z.object({
+    procedure: z.literal('P4'),
+    resourceId: id,
+    item: text(200),
+    description: text(),
+    discoveredAt: dateOrInstant,
+    proofProvided: z.boolean(),
+    receivedAt: instant.optional(),
+  }),
+  z.object({
+    procedure: z.literal('P5'),
+    departmentId: id.optional(),
+    trigger: z.object({
+      kind: z.enum(['law_revision', 'function_change']),
+      title: text(500),
+      reference: text(500),
+    }),
+    receivedAt: instant.optional(),
+  }),
+]);
+export type StartCaseBody = z.infer<typeof startCaseBody>;
+
+export const changeEventBody = z.object({
+  kind: z.enum(['law_revision', 'function_change']),
+  title: text(500),
+  reference: text(500),
+  departmentIds: z
+    .array(id)
+    .min(1, '至少需要一个受影响的部门')
+    .max(200)
+    .refine((ids) => new Set(ids).size === ids.length, '部门不能重复'),
+  receivedAt: instant.optional(),
+});
+
+/** CaseAction without actorDepartmentId: the actor is always the caller's own department. */
+export const actionBody = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('approve'), scope: text(), purpose: text(), validUntil: instant.optional() }),
+  z.object({ type: z.literal('refuse'), reason: text(), legalBasis: text() }),
+  z.object({ type: z.literal('open_negotiation'), need: text() }),
+  z.object({ type: z.literal('agree'), scope: text(), purpose: text(), note: text().optional() }),
+  z.object({ type: z.literal('fail'), reason: text() }),
+  // share=true without scope/purpose is refused by the workflow's validator (missing_reason → 422)
+  z.object({
+    type: z.literal('decide'),
+    share: z.boolean(),
+    reasons: text(),
+    scope: text().optional(),
+    purpose: text().optional(),
+  }),
+  z.object({ type: z.literal('correct'), explanation: text() }),
+  z.object({ type: z.literal('confirm_correct'), explanation: text() }),
+  z.object({ type: z.literal('catalog_updated'), catalogVersion: text(100), note: text().optional() }),
+]);
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const listQuery = z.object({
+  procedure: z.enum(['P1', 'P2', 'P3', 'P4', 'P5']).optional(),
+  status: z.enum(['OPEN', 'CLOSED']).optional(),
+  overdue: bool.optional(),
+  department: id.optional(),
+  dueBefore: dateOrInstant.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const disputeQuery = z.object({ resource: id, item: text(200) });
+
+export const caseIdParam = z.string().regex(/^[A-Z]{2}-\d{4}-\d{1,12}$/);
+
+export const idempotencyKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.:-]+$/, 'Idempotency-Key 只能包含字母、数字、下划线、点、冒号和连字符');
