@@ -1,0 +1,144 @@
+/**
+ * A local SMTP catcher (smtp-server + mailparser): accepts every message, keeps it in memory and shows it on a
+ * tiny web page (`GET /`) and as JSON (`GET /messages.json`). `npm start` runs it when no SMTP_HOST is set, so
+ * a new user sees the mail the system sends; tests use it as the real SMTP server.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { escapeHtml } from './templates';
+
+export interface CaughtMessage {
+  id: number;
+  receivedAt: string;
+  envelopeFrom?: string;
+  envelopeTo: string[];
+  messageId?: string;
+  from?: string;
+  to?: string;
+  subject?: string;
+  text?: string;
+  html?: string;
+}
+
+export interface MailCatcherOptions {
+  host?: string;
+  smtpPort?: number; // 0 or absent: any free port
+  httpPort?: number; // absent: no web page
+  /** a reply for recipients to refuse, e.g. `550 5.1.1 mailbox unavailable` for a bad address */
+  reject?: (address: string) => { code: number; message: string } | undefined;
+  limit?: number;
+}
+
+export interface MailCatcher {
+  smtpPort: number;
+  httpPort?: number;
+  webUrl?: string;
+  messages: CaughtMessage[];
+  stop(): Promise<void>;
+}
+
+export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<MailCatcher> {
+  const host = opts.host ?? '127.0.0.1';
+  const limit = opts.limit ?? 1000;
+  const messages: CaughtMessage[] = [];
+  let next = 1;
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onAuth(_auth, _session, cb) {
+      cb(null, { user: 'catcher' });
+    },
+    onRcptTo(address, _session, cb) {
+      const refusal = opts.reject?.(address.address);
+      if (!refusal) return cb();
+      const err = new Error(refusal.message) as Error & { responseCode: number };
+      err.responseCode = refusal.code;
+      cb(err);
+    },
+    onData(stream, session, cb) {
+      simpleParser(stream)
+        .then((mail) => {
+          const addr = (a: typeof mail.to) => (Array.isArray(a) ? a.map((x) => x.text).join(', ') : a?.text);
+          messages.push({
+            id: next++,
+            receivedAt: new Date().toISOString(),
+            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            messageId: mail.messageId,
+            from: mail.from?.text,
+            to: addr(mail.to),
+            subject: mail.subject,
+            text: mail.text,
+            html: typeof mail.html === 'string' ? mail.html : undefined,
+          });
+          if (messages.length > limit) messages.splice(0, messages.length - limit);
+          cb();
+        })
+        .catch((e: Error) => cb(e));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    smtp.once('error', reject);
+    smtp.listen(opts.smtpPort ?? 0, host, () => {
+      smtp.off('error', reject);
+      resolve();
+    });
+  });
+  smtp.on('error', () => undefined); // a client dropping the connection must not kill the process
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
+
+  let web: http.Server | undefined;
+  let httpPort: number | undefined;
+  if (opts.httpPort !== undefined) {
+    web = http.createServer((req, res) => {
+      if (req.url === '/messages.json') {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(messages));
+        return;
+      }
+      if (req.url === '/' || req.url === '') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(page(messages));
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('未找到');
+    });
+    await new Promise<void>((resolve, reject) => {
+      web!.once('error', reject);
+      web!.listen(opts.httpPort, host, () => resolve());
+    });
+    httpPort = (web.address() as AddressInfo).port;
+  }
+
+  return {
+    smtpPort,
+    httpPort,
+    webUrl: httpPort ? `http://${host}:${httpPort}/` : undefined,
+    messages,
+    async stop() {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      if (web) await new Promise<void>((resolve) => web!.close(() => resolve()));
+    },
+  };
+}
+
+function page(messages: CaughtMessage[]): string {
+  const e = (s: string | undefined) => escapeHtml(s ?? '');
+  const items = [...messages]
+    .reverse()
+    .map(
+      (m) =>
+        `<details><summary><b>${e(m.subject)}</b> → ${e(m.envelopeTo.join(', '))} <small>${e(m.receivedAt)}</small></summary>` +
+        `<p><small>Message-ID: ${e(m.messageId)}<br>From: ${e(m.from)}<br>To: ${e(m.to)}</small></p><pre style="white-space:pre-wrap">${e(m.text)}</pre></details>`,
+    )
+    .join('\n');
+  return (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">' +
+    '<title>邮件收件箱 (本地)</title></head><body style="font-family:sans-serif">' +
+    `<h1>本地邮件收件箱</h1><p>共 ${messages.length} 封 (仅保存在内存中; <a href="/messages.json">JSON</a>)</p>${items || '<p>暂无邮件</p>'}</body></html>`
+  );
+}

@@ -1,0 +1,213 @@
+/**
+ * Email texts (Simplified Chinese, HTML + plain text) for the notifications the workflows send. Pure functions:
+ * the notifier gathers the facts, these only render them.
+ */
+import { PROCEDURE_ARTICLE, type ProcedureCode } from '../workflows/types';
+
+export type MailKind =
+  'new_case' | 'reminder' | 'overdue_staff' | 'overdue_supervisor' | 'outcome' | 'staff_gap';
+
+export const PROCEDURE_NAME: Record<ProcedureCode, string> = {
+  P1: '有条件共享申请',
+  P2: '共享协商',
+  P3: '共享协调',
+  P4: '疑义、错误信息校核',
+  P5: '目录更新',
+};
+
+const OUTCOME_TEXT: Record<string, string> = {
+  approved: '同意共享',
+  refused: '不予共享',
+  agreed: '协商一致, 同意共享',
+  failed: '协商未果',
+  expired: '协商期满未达成一致',
+  share: '协调决定: 共享',
+  not_share: '协调决定: 不予共享',
+  corrected: '已更正',
+  data_correct: '经校核, 数据无误',
+  catalog_updated: '目录已更新',
+};
+
+/** Either working days counted on the official calendar, or calendar days where no calendar was at hand. */
+export interface DayCount {
+  n: number;
+  unit: 'working' | 'calendar';
+}
+
+export interface MailFacts {
+  kind: MailKind;
+  caseId: string;
+  procedure: ProcedureCode;
+  deadlineDate: string; // YYYY-MM-DD, Asia/Shanghai
+  provisional: boolean;
+  recipientName: string;
+  responsibleDepartment: string;
+  requesterDepartment?: string;
+  resourceName?: string;
+  parentCaseId?: string;
+  outcome?: string;
+  /** before the deadline: what remains; after it: how long it is overdue */
+  daysLeft?: DayCount;
+  daysOverdue?: DayCount;
+  /** staff_gap: the department that has no active 专人, and the event it missed */
+  gapDepartment?: string;
+  gapFor?: MailKind;
+  link: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+}
+
+/** `2026-03-04` → `2026年3月4日 24:00前` (the deadline is the end of that day, Beijing time). */
+export function formatDeadline(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日 24:00前`;
+}
+
+function days(c: DayCount): string {
+  return c.unit === 'working' ? `${c.n} 个工作日` : `${c.n} 个自然日`;
+}
+
+function chainNote(f: MailFacts): string | undefined {
+  if (!f.parentCaseId) return undefined;
+  if (f.procedure === 'P2') return `本案由有条件共享申请 ${f.parentCaseId} 被拒绝后转入协商 (第十九条)。`;
+  if (f.procedure === 'P3')
+    return `本案由协商案件 ${f.parentCaseId} 协商未果转入协调, 由共享主管部门作出决定 (第十九条)。`;
+  return `关联案件: ${f.parentCaseId}。`;
+}
+
+function timeLine(f: MailFacts): string {
+  if (f.daysOverdue) {
+    return f.daysOverdue.n > 0 ? `已逾期 ${days(f.daysOverdue)}。` : '已超过办理时限, 现已逾期。';
+  }
+  if (f.daysLeft) return `距办理时限剩余 ${days(f.daysLeft)} (不含当日)。`;
+  return '';
+}
+
+/** Subject, lead paragraph and closing line per kind; the facts table is the same for all. */
+function parts(f: MailFacts): { subject: string; lead: string[]; close: string } {
+  const proc = PROCEDURE_NAME[f.procedure];
+  const article = PROCEDURE_ARTICLE[f.procedure];
+  const due = formatDeadline(f.deadlineDate);
+  const tag = `【${proc}】${f.caseId}`;
+  switch (f.kind) {
+    case 'new_case':
+      return {
+        subject: `${f.parentCaseId ? '转入案件' : '新案件'}${tag} 请于${due}办理`,
+        lead: [
+          `贵单位收到一件${proc}案件, 依《内蒙古自治区政务信息资源共享管理暂行办法》${article}, 须于${due}办理完毕。`,
+          ...(chainNote(f) ? [chainNote(f) as string] : []),
+        ],
+        close: '请及时登录系统办理。',
+      };
+    case 'reminder':
+      return {
+        subject: `办理提醒${tag} 截止${due}`,
+        lead: [`以下案件尚未办理完毕, 办理时限为${due} (${article})。${timeLine(f)}`],
+        close: '请在时限内办理, 逾期将列入督促检查 (第三十六条)。',
+      };
+    case 'overdue_staff':
+      return {
+        subject: `逾期通知${tag} 已超过办理时限`,
+        lead: [`以下案件已超过${article}规定的办理时限 (${due}), ${timeLine(f)}`],
+        close: '逾期情况已报送协调办公室和统筹管理部门, 请立即办理。',
+      };
+    case 'overdue_supervisor':
+      return {
+        subject: `逾期督办${tag} ${f.responsibleDepartment}未在时限内办理`,
+        lead: [
+          `${f.responsibleDepartment}承办的以下案件已超过${article}规定的办理时限 (${due}), ${timeLine(f)}`,
+        ],
+        close: '依第三十六条, 可通报并责令限期整改。',
+      };
+    case 'outcome':
+      return {
+        subject: `办理结果${tag} ${OUTCOME_TEXT[f.outcome ?? ''] ?? f.outcome ?? '已办结'}`,
+        lead: [
+          `贵单位提出的${proc}案件已办结, 结果: ${OUTCOME_TEXT[f.outcome ?? ''] ?? f.outcome ?? '已办结'}。`,
+        ],
+        close:
+          f.outcome === 'refused' && f.procedure === 'P1'
+            ? '如因履行职责确需使用该资源, 可在系统中发起协商 (第十九条)。'
+            : '详情请登录系统查看。',
+      };
+    case 'staff_gap':
+      return {
+        subject: `专人缺位${tag} ${f.gapDepartment ?? ''}无在岗专人, 通知无法送达`,
+        lead: [
+          `${f.gapDepartment ?? ''}未登记在岗的政务信息资源共享工作专人 (第二十七条), 以下案件的${GAP_FOR[f.gapFor ?? 'new_case']}无法送达该单位。`,
+          `办理时限为${due} (${article})。${timeLine(f)}`,
+        ],
+        close: '请督促该单位明确专人并及时更新名单 (第二十七条)。',
+      };
+  }
+}
+
+const GAP_FOR: Record<MailKind, string> = {
+  new_case: '新案件通知',
+  reminder: '办理提醒',
+  overdue_staff: '逾期通知',
+  overdue_supervisor: '逾期督办',
+  outcome: '办理结果通知',
+  staff_gap: '通知',
+};
+
+export function renderMail(f: MailFacts): RenderedMail {
+  const { subject, lead, close } = parts(f);
+  const rows: [string, string][] = [
+    ['案件编号', f.caseId],
+    ['办理事项', `${PROCEDURE_NAME[f.procedure]} (${PROCEDURE_ARTICLE[f.procedure]})`],
+    ['承办单位', f.responsibleDepartment],
+    ...(f.requesterDepartment ? [['申请单位', f.requesterDepartment] as [string, string]] : []),
+    ...(f.resourceName ? [['政务信息资源', f.resourceName] as [string, string]] : []),
+    ['办理时限', formatDeadline(f.deadlineDate) + (f.provisional ? ' (暂定: 该年度放假安排尚未公布)' : '')],
+    ...(f.daysOverdue
+      ? [['逾期', f.daysOverdue.n > 0 ? days(f.daysOverdue) : '已逾期'] as [string, string]]
+      : f.daysLeft
+        ? [['剩余', `${days(f.daysLeft)} (不含当日)`] as [string, string]]
+        : []),
+  ];
+  const greeting = `${f.recipientName} 同志:`;
+  const footer = '本邮件由政务信息资源共享时限监督系统自动发送 (北京时间), 请勿直接回复。';
+  const text = [
+    greeting,
+    '',
+    ...lead,
+    '',
+    ...rows.map(([k, v]) => `${k}: ${v}`),
+    '',
+    `查看案件: ${f.link}`,
+    '',
+    close,
+    '',
+    footer,
+    '',
+  ].join('\n');
+  const e = escapeHtml;
+  const html = [
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>' + e(subject) + '</title></head>',
+    '<body style="font-family:sans-serif;line-height:1.6">',
+    `<p>${e(greeting)}</p>`,
+    ...lead.map((l) => `<p>${e(l)}</p>`),
+    '<table style="border-collapse:collapse">',
+    ...rows.map(
+      ([k, v]) => `<tr><th style="text-align:left;padding:2px 12px 2px 0">${e(k)}</th><td>${e(v)}</td></tr>`,
+    ),
+    '</table>',
+    `<p><a href="${e(f.link)}">查看案件 ${e(f.caseId)}</a></p>`,
+    `<p>${e(close)}</p>`,
+    `<p style="color:#666;font-size:12px">${e(footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
