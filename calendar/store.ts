@@ -1,0 +1,442 @@
+/**
+ * Calendar years an administrator loads into Postgres (model CalendarYear). Each load is a new version
+ * of its year; the previous one is marked superseded and stays readable. Loading or withdrawing a year
+ * tells every open case it could affect to recompute its deadline and timers (calendarChangedSignal).
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { Prisma, type Db } from '../prisma/client';
+import { appendAudit } from '../audit/log';
+import { validateArrangement, type FieldError, type YearArrangement } from './arrangement';
+import { loadBundledCalendar } from './bundled';
+import { diffDeadlines, type DeadlineDiff, type OpenCase } from './diff';
+import { RANGE_FIRST, RANGE_LAST, type DayInfo, type WorkingDayCalendar } from './engine';
+import { CalendarInputError } from './errors';
+import { dayNumber, formatDay } from './dates';
+import { DEFAULT_PROFILE_ID } from './profiles';
+import { createCalendarProvider } from '../activities/calendar-provider';
+import { calendarChangedSignal } from '../workflows/statutory-case';
+
+/** Bad input or a refused change; `status` is the HTTP status, `errors` the per-field problems. */
+export class CalendarStoreError extends CalendarInputError {
+  constructor(
+    readonly status: number,
+    code: string,
+    detail: string,
+    readonly errors?: FieldError[],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(code, detail);
+    this.name = 'CalendarStoreError';
+  }
+}
+
+export interface CalendarSource {
+  calendarFor?(profileId: string): Promise<WorkingDayCalendar>;
+}
+
+export interface CalendarStoreDeps {
+  db: Db;
+  temporal?: Pick<Client, 'workflow'>;
+  calendars?: CalendarSource | unknown;
+}
+
+type Tx = Db | Prisma.TransactionClient;
+
+const FIRST_YEAR = Number(RANGE_FIRST.slice(0, 4));
+const LAST_YEAR = Number(RANGE_LAST.slice(0, 4));
+
+export function checkYear(value: unknown): number {
+  const n = typeof value === 'string' && /^\d{4}$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < FIRST_YEAR || n > LAST_YEAR) {
+    throw new CalendarStoreError(
+      400,
+      'invalid_year',
+      `年份必须是 ${FIRST_YEAR} 到 ${LAST_YEAR} 之间的四位整数，收到：${String(value)}`,
+    );
+  }
+  return n;
+}
+
+/** Current (not superseded) loaded arrangements. */
+async function currentRows(db: Tx) {
+  return db.calendarYear.findMany({ where: { supersededAt: null }, orderBy: { year: 'asc' } });
+}
+
+/**
+ * Open cases whose (receivedAt, dueAt] touches `year`. The window starts on 1 December of the year
+ * before, since a year's 元旦 block may begin in the previous December.
+ */
+async function openCasesTouching(db: Tx, year: number) {
+  const start = new Date(`${year - 1}-12-01T00:00:00+08:00`);
+  const end = new Date(`${year + 1}-01-01T00:00:00+08:00`);
+  return db.case.findMany({
+    where: { status: 'OPEN', receivedAt: { lt: end }, dueAt: { gt: start } },
+    select: { id: true, receivedAt: true, workingDays: true, deadlineDate: true, profileId: true },
+    orderBy: { id: 'asc' },
+  });
+}
+
+export interface CaseEffect {
+  caseId: string;
+  oldDeadline: string;
+  newDeadline: string;
+  shiftDays: number;
+  oldProvisional: boolean;
+  newProvisional: boolean;
+}
+
+export interface CalendarEffect {
+  checked: number;
+  /** Deadline moves (shiftDays != 0) or only its provisional flag changes. */
+  affected: CaseEffect[];
+  moved: number;
+  provisionalChanged: number;
+  storedMismatch: DeadlineDiff['storedMismatch'];
+  errors: DeadlineDiff['errors'];
+}
+
+/** Old calendar (current loaded set) vs new one (`year` replaced by `next`, or withdrawn when null). */
+async function computeEffect(db: Tx, year: number, next: YearArrangement | null): Promise<CalendarEffect> {
+  const rows = await currentRows(db);
+  const oldExtra = rows.map((r) => r.arrangement as unknown as YearArrangement);
+  const newExtra = oldExtra.filter((a) => a.year !== year).concat(next ? [next] : []);
+  const cases = await openCasesTouching(db, year);
+  const byProfile = new Map<string, OpenCase[]>();
+  for (const c of cases) {
+    const list = byProfile.get(c.profileId) ?? [];
+    list.push({
+      caseId: c.id,
+      from: c.receivedAt.toISOString(),
+      workingDays: c.workingDays,
+      currentDeadline: c.deadlineDate,
+    });
+    byProfile.set(c.profileId, list);
+  }
+  const out: CalendarEffect = {
+    checked: cases.length,
+    affected: [],
+    moved: 0,
+    provisionalChanged: 0,
+    storedMismatch: [],
+    errors: [],
+  };
+  for (const [profileId, list] of byProfile) {
+    let oldCal: WorkingDayCalendar;
+    let newCal: WorkingDayCalendar;
+    try {
+      oldCal = loadBundledCalendar({ profileId, extraArrangements: oldExtra });
+      newCal = loadBundledCalendar({ profileId, extraArrangements: newExtra });
+    } catch (e) {
+      if (!(e instanceof CalendarInputError)) throw e;
+      for (const c of list) out.errors.push({ caseId: c.caseId, code: e.code, detail: e.detail });
+      continue;
+    }
+    const d = diffDeadlines(oldCal, newCal, list);
+    for (const m of d.moved) {
+      out.affected.push({
+        caseId: m.caseId,
+        oldDeadline: m.oldDeadline,
+        newDeadline: m.newDeadline,
+        shiftDays: m.shiftDays,
+        oldProvisional: m.oldProvisional,
+        newProvisional: m.newProvisional,
+      });
+    }
+    for (const p of d.provisionalChanged) {
+      out.affected.push({
+        caseId: p.caseId,
+        oldDeadline: p.deadline,
+        newDeadline: p.deadline,
+        shiftDays: 0,
+        oldProvisional: p.oldProvisional,
+        newProvisional: p.newProvisional,
+      });
+    }
+    out.moved += d.moved.length;
+    out.provisionalChanged += d.provisionalChanged.length;
+    out.storedMismatch.push(...d.storedMismatch);
+    out.errors.push(...d.errors);
+  }
+  out.affected.sort((a, b) => a.caseId.localeCompare(b.caseId));
+  return out;
+}
+
+async function signalCases(
+  deps: CalendarStoreDeps,
+  caseIds: string[],
+  reason: string,
+): Promise<{ signalled: string[]; notFound: string[]; failed: { caseId: string; error: string }[] }> {
+  const res = {
+    signalled: [] as string[],
+    notFound: [] as string[],
+    failed: [] as { caseId: string; error: string }[],
+  };
+  if (!deps.temporal) return res;
+  for (const caseId of caseIds) {
+    try {
+      await deps.temporal.workflow.getHandle(caseId).signal(calendarChangedSignal, { reason });
+      res.signalled.push(caseId);
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) res.notFound.push(caseId);
+      else res.failed.push({ caseId, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return res;
+}
+
+function arrangementErrors(year: number, errors: FieldError[]): CalendarStoreError {
+  const list = errors
+    .slice(0, 5)
+    .map((e) => `${e.path || '(请求体)'}：${e.message}`)
+    .join('；');
+  return new CalendarStoreError(
+    400,
+    'invalid_arrangement',
+    `${year} 年节假日安排无效：${list}${errors.length > 5 ? `；等共 ${errors.length} 处` : ''}`,
+    errors,
+  );
+}
+
+export interface LoadCalendarYearInput {
+  year: number;
+  arrangement: unknown;
+  loadedBy: string;
+  dryRun?: boolean;
+}
+
+export interface LoadCalendarYearResult {
+  year: number;
+  dryRun: boolean;
+  /** The version this load created (or would create). */
+  version: number;
+  previousVersion: number | null;
+  sourceNumber: string;
+  effect: CalendarEffect;
+  signalled: string[];
+  signalNotFound: string[];
+  signalFailed: { caseId: string; error: string }[];
+}
+
+/** Serialises writers of one year (version numbers, superseding). */
+async function lockYear(tx: Prisma.TransactionClient, year: number): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(727275, ${year}::int)`;
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+}
+
+export async function loadCalendarYear(
+  deps: CalendarStoreDeps,
+  input: LoadCalendarYearInput,
+): Promise<LoadCalendarYearResult> {
+  const year = checkYear(input.year);
+  const v = validateArrangement(input.arrangement, year);
+  if (!v.ok) throw arrangementErrors(year, v.errors);
+  const arrangement = v.value;
+  const dryRun = input.dryRun === true;
+
+  if (dryRun) {
+    const effect = await computeEffect(deps.db, year, arrangement);
+    const last = await deps.db.calendarYear.findFirst({ where: { year }, orderBy: { version: 'desc' } });
+    const current = await deps.db.calendarYear.findFirst({ where: { year, supersededAt: null } });
+    return {
+      year,
+      dryRun,
+      version: (last?.version ?? 0) + 1,
+      previousVersion: current?.version ?? null,
+      sourceNumber: arrangement.source.number,
+      effect,
+      signalled: [],
+      signalNotFound: [],
+      signalFailed: [],
+    };
+  }
+
+  let written: { version: number; previousVersion: number | null; effect: CalendarEffect };
+  try {
+    written = await deps.db.$transaction(async (tx) => {
+      await lockYear(tx, year);
+      const effect = await computeEffect(tx, year, arrangement);
+      const last = await tx.calendarYear.findFirst({ where: { year }, orderBy: { version: 'desc' } });
+      const current = await tx.calendarYear.findFirst({ where: { year, supersededAt: null } });
+      const version = (last?.version ?? 0) + 1;
+      const now = new Date();
+      await tx.calendarYear.updateMany({ where: { year, supersededAt: null }, data: { supersededAt: now } });
+      await tx.calendarYear.create({
+        data: {
+          year,
+          version,
+          arrangement: arrangement as unknown as Prisma.InputJsonValue,
+          sourceNumber: arrangement.source.number,
+          loadedBy: input.loadedBy,
+          loadedAt: now,
+        },
+      });
+      await appendAudit(tx, {
+        actor: input.loadedBy,
+        action: 'calendar_year_loaded',
+        target: `calendar:${year}`,
+        data: {
+          year,
+          version,
+          previousVersion: current?.version ?? null,
+          sourceNumber: arrangement.source.number,
+          checked: effect.checked,
+          moved: effect.affected
+            .filter((a) => a.shiftDays !== 0)
+            .map((a) => ({ caseId: a.caseId, from: a.oldDeadline, to: a.newDeadline })),
+          provisionalChanged: effect.affected.filter((a) => a.shiftDays === 0).map((a) => a.caseId),
+        },
+      });
+      return { version, previousVersion: current?.version ?? null, effect };
+    });
+  } catch (e) {
+    if (isUniqueViolation(e))
+      throw new CalendarStoreError(409, 'calendar_year_conflict', `${year} 年日历正被并发修改，请重试`);
+    throw e;
+  }
+
+  const toSignal = new Set(written.effect.affected.map((a) => a.caseId));
+  for (const m of written.effect.storedMismatch) toSignal.add(m.caseId);
+  const s = await signalCases(
+    deps,
+    [...toSignal].sort(),
+    `calendar ${year} v${written.version} loaded (${arrangement.source.number})`,
+  );
+  return {
+    year,
+    dryRun,
+    version: written.version,
+    previousVersion: written.previousVersion,
+    sourceNumber: arrangement.source.number,
+    effect: written.effect,
+    signalled: s.signalled,
+    signalNotFound: s.notFound,
+    signalFailed: s.failed,
+  };
+}
+
+export interface DeleteCalendarYearResult {
+  year: number;
+  supersededVersion: number;
+}
+
+/**
+ * Withdraws the loaded year (the bundled official data or the provisional fallback applies again).
+ * Refused while an open case's period touches the year: its deadline would silently change.
+ */
+export async function deleteCalendarYear(
+  deps: CalendarStoreDeps,
+  input: { year: number; deletedBy: string },
+): Promise<DeleteCalendarYearResult> {
+  const year = checkYear(input.year);
+  return deps.db.$transaction(async (tx) => {
+    await lockYear(tx, year);
+    const current = await tx.calendarYear.findFirst({ where: { year, supersededAt: null } });
+    if (!current)
+      throw new CalendarStoreError(404, 'calendar_year_not_loaded', `${year} 年没有已加载的节假日安排`);
+    const cases = await openCasesTouching(tx, year);
+    if (cases.length > 0) {
+      throw new CalendarStoreError(
+        409,
+        'calendar_year_in_use',
+        `有 ${cases.length} 件未结案件的期限涉及 ${year} 年，不能撤销该年的节假日安排`,
+        undefined,
+        { caseIds: cases.slice(0, 50).map((c) => c.id), openCases: cases.length },
+      );
+    }
+    await tx.calendarYear.update({ where: { id: current.id }, data: { supersededAt: new Date() } });
+    await appendAudit(tx, {
+      actor: input.deletedBy,
+      action: 'calendar_year_withdrawn',
+      target: `calendar:${year}`,
+      data: { year, version: current.version, sourceNumber: current.sourceNumber },
+    });
+    return { year, supersededVersion: current.version };
+  });
+}
+
+const providers = new WeakMap<object, (profileId: string) => Promise<WorkingDayCalendar>>();
+
+/** The DB-aware calendar: the app's provider when it has calendarFor, else bundled + current DB rows. */
+export async function dbCalendar(deps: CalendarStoreDeps, profileId: string): Promise<WorkingDayCalendar> {
+  const c = deps.calendars as CalendarSource | undefined;
+  if (c && typeof c.calendarFor === 'function') return c.calendarFor(profileId);
+  let fn = providers.get(deps.db);
+  if (!fn) {
+    fn = createCalendarProvider(deps.db).calendarFor;
+    providers.set(deps.db, fn);
+  }
+  return fn(profileId);
+}
+
+function versionView(r: {
+  version: number;
+  sourceNumber: string;
+  loadedAt: Date;
+  loadedBy: string;
+  supersededAt: Date | null;
+}) {
+  return {
+    version: r.version,
+    sourceNumber: r.sourceNumber,
+    loadedAt: r.loadedAt.toISOString(),
+    loadedBy: r.loadedBy,
+    supersededAt: r.supersededAt?.toISOString() ?? null,
+    current: r.supersededAt === null,
+  };
+}
+
+/** The year as in force now: non-ordinary days, official or provisional, source, versions. */
+export async function describeCalendarYear(deps: CalendarStoreDeps, yearInput: unknown, profileId?: string) {
+  const year = checkYear(yearInput);
+  const calendar = await dbCalendar(deps, profileId ?? DEFAULT_PROFILE_ID);
+  const rows = await deps.db.calendarYear.findMany({ where: { year }, orderBy: { version: 'asc' } });
+  const current = rows.find((r) => r.supersededAt === null);
+  const days: DayInfo[] = [];
+  let workingDays = 0;
+  let provisional = false;
+  const last = dayNumber(year, 12, 31);
+  for (let d = dayNumber(year, 1, 1); d <= last; d++) {
+    const info = calendar.dayInfo(formatDay(d));
+    if (info.working) workingDays++;
+    if (info.provisional) provisional = true;
+    if (info.reason !== 'workday' && info.reason !== 'weekend') days.push(info);
+  }
+  const bundledSource = calendar.sources.find((s) => s.year === year);
+  const currentArrangement = current?.arrangement as unknown as YearArrangement | undefined;
+  return {
+    year,
+    status: provisional ? 'provisional' : 'official',
+    origin: current ? 'loaded' : provisional ? 'fallback' : 'bundled',
+    source: currentArrangement
+      ? currentArrangement.source
+      : bundledSource
+        ? { title: bundledSource.title, number: bundledSource.number, date: bundledSource.date }
+        : null,
+    currentVersion: current?.version ?? null,
+    versions: rows.map(versionView),
+    calendarVersion: calendar.calendarVersion,
+    profileId: calendar.profileId ?? profileId ?? DEFAULT_PROFILE_ID,
+    workingDays,
+    days,
+  };
+}
+
+export async function getCalendarYearVersion(
+  deps: CalendarStoreDeps,
+  yearInput: unknown,
+  versionInput: unknown,
+) {
+  const year = checkYear(yearInput);
+  const version =
+    typeof versionInput === 'string' && /^\d{1,6}$/.test(versionInput) ? Number(versionInput) : NaN;
+  if (!Number.isInteger(version) || version < 1)
+    throw new CalendarStoreError(400, 'invalid_version', `版本号必须是正整数，收到：${String(versionInput)}`);
+  const row = await deps.db.calendarYear.findUnique({ where: { year_version: { year, version } } });
+  if (!row)
+    throw new CalendarStoreError(404, 'calendar_version_not_found', `${year} 年日历没有版本 ${version}`);
+  return { year, ...versionView(row), arrangement: row.arrangement };
+}
