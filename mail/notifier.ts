@@ -79,8 +79,9 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
     if (deps.calendars) {
       try {
         const { calendar } = await deps.calendars.forProfile(c.profileId);
-        // counted as if received at this moment: today is not counted, day 1 is the next working day
-        const from = new Date(asOf.getTime() - 1).toISOString();
+        // counted as if received at this moment: today is not counted, day 1 is the next working day. A timer
+        // set for the end of a day (24:00) fires a few ms into the next one; a minute's slack keeps that day.
+        const from = new Date(asOf.getTime() - 60_000).toISOString();
         let n = 0;
         while (n < 400 && calendar.deadline(from, n + 1).deadline <= c.deadlineDate) n++;
         return { daysLeft: { n, unit: 'working' } };
@@ -254,8 +255,10 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
 
       const pending = await db.notification.findMany({
         where: { messageId: { in: [...byId.keys()] }, status: 'PENDING' },
-        orderBy: { createdAt: 'asc' },
       });
+      // in plan order: staff first, then supervisors
+      const order = [...byId.keys()];
+      pending.sort((a, b) => order.indexOf(a.messageId) - order.indexOf(b.messageId));
       const transient: string[] = [];
       for (const row of pending) {
         const err = await send(row, names.get(row.recipient.toLowerCase()) ?? row.recipient);
