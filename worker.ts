@@ -4,6 +4,8 @@ import { loadConfig, requireSetting, type AppConfig } from './config';
 import { createCalendarProvider } from './activities/calendar-provider';
 import { createDb, type Db } from './prisma/client';
 import { logger } from './api/logger';
+import { createMailNotifier } from './mail/notifier';
+import { createMailTransport } from './mail/transport';
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -40,7 +42,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDb(requireSetting(config.databaseUrl, 'DATABASE_URL'));
   const connection = await connectWithRetry(requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS'));
-  const worker = await createWorker({ config, db, connection, calendars: createCalendarProvider(db) });
+  const calendars = createCalendarProvider(db);
+  const notifier = createMailNotifier({
+    db,
+    transport: createMailTransport(config.smtp),
+    from: config.smtp.from,
+    publicBaseUrl: config.publicBaseUrl,
+    calendars,
+    log: (msg, data) => logger.warn(data ?? {}, msg),
+  });
+  const worker = await createWorker({ config, db, connection, calendars, notifier });
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

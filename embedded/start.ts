@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createCalendarProvider } from '../activities/calendar-provider';
 import { loadConfig } from '../config';
+import { startMailCatcher } from '../mail/catcher';
 import { createDb } from '../prisma/client';
 import { DEMO_CLIENTS, seedDemoClients, seedRegistry } from '../prisma/seed';
 import { seedDemoCases } from './demo-cases';
@@ -110,6 +111,21 @@ async function main(): Promise<void> {
     say(`Temporal dev server up (${path.join(dataDir, 'temporal.sqlite')})`);
   }
 
+  let mailUi: string | undefined;
+  if (!env.SMTP_HOST) {
+    // no mail server configured: a local catcher receives the mail and shows it on a web page
+    const catcher = await startMailCatcher({
+      smtpPort: Number(env.EMBEDDED_SMTP_PORT || 1025),
+      httpPort: Number(env.EMBEDDED_MAIL_UI_PORT || 1080),
+    });
+    stops.push(catcher.stop);
+    env.SMTP_HOST = '127.0.0.1';
+    env.SMTP_PORT = String(catcher.smtpPort);
+    env.SMTP_SECURE = 'false';
+    mailUi = catcher.webUrl;
+    say(`mail catcher up (SMTP 127.0.0.1:${catcher.smtpPort})`);
+  }
+
   await migrateDeploy(env.DATABASE_URL);
   const config = loadConfig(env);
   const db = createDb(env.DATABASE_URL);
@@ -145,6 +161,7 @@ async function main(): Promise<void> {
     `  Dashboard    ${base}/dashboard`,
     `  Health       ${base}/readyz`,
     ...(temporalUi ? [`  Temporal UI  ${temporalUi}`] : []),
+    ...(mailUi ? [`  Mail (local) ${mailUi}`] : []),
     `  Data         ${env.DATABASE_URL === process.env.DATABASE_URL ? '(external)' : dataDir}`,
     ...(demo ? ['  Demo API keys (local only):', ...DEMO_CLIENTS.map((c) => `    ${c.key}  ${c.name}`)] : []),
     '  Ctrl-C stops everything.',
