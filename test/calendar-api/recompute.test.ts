@@ -1,0 +1,92 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { startCase } from '../../api/case-service';
+import { loadConfig } from '../../config';
+import { seedDemoClients, seedRegistry } from '../../prisma/seed';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { devServerAddress } from '../support/temporal';
+import { createTestWorker, eventually } from '../support/worker';
+import { ADMIN, fixture2027 } from './helpers';
+
+let tdb: TestDatabase;
+let native: NativeConnection;
+let connection: Connection;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  await seedRegistry(tdb.db);
+  await seedDemoClients(tdb.db);
+  native = await NativeConnection.connect({ address: devServerAddress() });
+  connection = await Connection.connect({ address: devServerAddress() });
+});
+afterAll(async () => {
+  await connection?.close();
+  await native?.close();
+  await tdb?.drop();
+});
+
+test('loading 2027 makes a running P1 case recompute its provisional deadline (real dev server)', async () => {
+  const { worker, taskQueue, calendars } = await createTestWorker({ connection: native, db: tdb.db });
+  const temporal = new Client({ connection });
+  const app = createApp({ config: loadConfig({}), db: tdb.db, temporal, calendars });
+  await worker.runUntil(async () => {
+    // P1 = 10 working days; received 2027-01-28: fallback deadline 2027-02-17 (provisional)
+    const { caseId } = await startCase(
+      { db: tdb.db, temporal, calendars, taskQueue },
+      {
+        procedure: 'P1',
+        requesterDepartmentId: 'NMG-MZT',
+        responsibleDepartmentId: 'NMG-RST',
+        resourceId: 'SB-0003',
+        receivedAt: '2027-01-28T09:30:00+08:00',
+        clientId: 'calendar-it',
+        idempotencyKey: `recompute-${Date.now()}`,
+      },
+    );
+    const handle = temporal.workflow.getHandle(caseId);
+    try {
+      const before = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+      expect(before).toMatchObject({ workingDays: 10, deadlineDate: '2027-02-17', provisional: true });
+      await eventually(() => tdb.db.caseEvent.findFirst({ where: { caseId, type: 'received' } }));
+
+      const dry = await request(app)
+        .put('/api/v1/calendar/2027?dryRun=true')
+        .set('Authorization', ADMIN)
+        .send(fixture2027());
+      expect(dry.body.effect.affected).toEqual([
+        expect.objectContaining({
+          caseId,
+          oldDeadline: '2027-02-17',
+          newDeadline: '2027-02-18',
+          shiftDays: 1,
+        }),
+      ]);
+
+      const res = await request(app)
+        .put('/api/v1/calendar/2027')
+        .set('Authorization', ADMIN)
+        .send(fixture2027());
+      expect(res.status).toBe(201);
+      expect(res.body.signalled).toEqual([caseId]);
+
+      const after = await eventually(async () => {
+        const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+        return row.deadlineDate !== '2027-02-17' ? row : undefined;
+      });
+      expect(after).toMatchObject({ deadlineDate: '2027-02-18', provisional: false, status: 'OPEN' });
+      expect(after.dueAt.toISOString()).toBe('2027-02-18T16:00:00.000Z');
+      const ev = await eventually(() =>
+        tdb.db.caseEvent.findFirst({ where: { caseId, type: 'deadline_recomputed' } }),
+      );
+      expect(ev.data).toMatchObject({
+        previousDeadline: '2027-02-17',
+        deadline: '2027-02-18',
+        provisional: false,
+      });
+    } finally {
+      await handle.terminate('test done').catch(() => undefined);
+    }
+  });
+});
