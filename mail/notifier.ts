@@ -262,10 +262,14 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
       const transient: string[] = [];
       for (const row of pending) {
         const err = await send(row, names.get(row.recipient.toLowerCase()) ?? row.recipient);
-        if (err) transient.push(err);
+        // the server is unreachable or busy: the rest would wait out the same timeouts, so leave them for the retry
+        if (err) {
+          transient.push(err);
+          break;
+        }
       }
       if (transient.length > 0) {
-        throw new Error(`邮件暂时无法发送 (${transient.length}/${pending.length}), 将重试: ${transient[0]}`);
+        throw new Error(`邮件暂时无法发送 (${pending.length} 封待发), 将重试: ${transient[0]}`);
       }
     },
   };

@@ -97,7 +97,9 @@ test('SMTP server down: enqueue throws, rows stay PENDING; once it is up the ret
   await expect(notifier.enqueue(input)).rejects.toThrow(/将重试/);
   const pending = await tdb.db.notification.findMany({ where: { caseId } });
   expect(pending.map((r) => r.status)).toEqual(['PENDING', 'PENDING', 'PENDING']);
-  expect(pending.every((r) => r.attempts === 1 && /ECONNREFUSED/.test(r.lastError ?? ''))).toBe(true);
+  // the first refusal stops the round: the others are left for the retry
+  expect(pending.map((r) => r.attempts).sort()).toEqual([0, 0, 1]);
+  expect(pending.some((r) => /ECONNREFUSED/.test(r.lastError ?? ''))).toBe(true);
   await expect(notifier.enqueue(input)).rejects.toThrow();
 
   const smtp = await catcher({ smtpPort: port });
@@ -119,7 +121,8 @@ test('SMTP server down: enqueue throws, rows stay PENDING; once it is up the ret
   expect(smtp.messages).toHaveLength(3);
   const rows = await tdb.db.notification.findMany({ where: { caseId } });
   expect(rows).toHaveLength(3);
-  expect(rows.every((r) => r.status === 'SENT' && r.attempts === 3)).toBe(true);
+  expect(rows.every((r) => r.status === 'SENT' && r.attempts >= 1)).toBe(true);
+  expect(rows.every((r) => r.sentAt !== null)).toBe(true);
   expect(new Set(smtp.messages.map((m) => m.messageId)).size).toBe(3);
   expect(rows.map((r) => r.messageId).sort()).toEqual(smtp.messages.map((m) => m.messageId).sort());
 });
