@@ -7,7 +7,7 @@ import { loadConfig } from '../../config';
 import { seedDemoClients, seedRegistry } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerAddress } from '../support/temporal';
-import { ADMIN, DEPARTMENT, FIXTURE_FILE, cli, fixture2027, insertOpenCase } from './helpers';
+import { ADMIN, cli, fixture2027 } from './helpers';
 
 let tdb: TestDatabase;
 let connection: Connection;
