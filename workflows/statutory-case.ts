@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  patched,
   allHandlersFinished,
   ParentClosePolicy,
   condition,
@@ -10,7 +11,7 @@ import {
   setHandler,
   startChild,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/types';
+import type { Activities, NotifyInput } from '../activities/types';
 import { checkAction, outcomeOf } from './rules';
 import type { CaseAction, CaseStart, CaseState, Reminder, Schedule } from './types';
 
@@ -22,6 +23,12 @@ const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // Projection and outbox writes are idempotent, so retrying until the database is back loses nothing.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// During an SMTP outage mail is retried at most every 10 minutes; the outbox makes each retry safe.
+const mail = proxyActivities<Pick<Activities, 'notify'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
 /** A refused P1 stays open this long for the consumer to open a negotiation (第十九条 sets no window). */
@@ -71,6 +78,13 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
   };
   let calendarChanged = false;
   const skippedReminders = new Set<string>();
+  const deliveries: Promise<void>[] = [];
+  // Mail must never hold back a timer: with SMTP down, an awaited notify delayed reminders and the
+  // overdue mark. Delivery now runs beside the case and is awaited only before the workflow ends.
+  const notify = async (input: NotifyInput): Promise<void> => {
+    if (patched('notify-in-background')) deliveries.push(mail.notify(input));
+    else await acts.notify(input);
+  };
 
   setHandler(stateQuery, () => state);
   setHandler(calendarChangedSignal, () => {
@@ -138,7 +152,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       });
       const grant = grantOf(start, action);
       if (grant) await acts.createGrant(grant);
-      await acts.notify({ caseId: start.caseId, eventKey: 'answered', kind: 'outcome', to: 'requester' });
+      await notify({ caseId: start.caseId, eventKey: 'answered', kind: 'outcome', to: 'requester' });
       return state;
     },
     {
@@ -170,7 +184,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     start,
     patch: { stage: state.stage, status: 'OPEN', ...schedulePatch(state.schedule) },
   });
-  await acts.notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to: 'responsible' });
+  await notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to: 'responsible' });
   // a case entered late (receivedAt in the past) gets no reminders for moments already gone
   const skipPast = () => {
     for (const r of state.schedule?.reminders ?? [])
@@ -203,7 +217,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
         at: now().toISOString(),
         data: { reminder: timer.reminder.key, deadline: state.schedule?.deadline },
       });
-      await acts.notify({
+      await notify({
         caseId: start.caseId,
         eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
         kind: 'reminder',
@@ -221,7 +235,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       data: { deadline: state.schedule?.deadline, dueAt: state.schedule?.dueAt },
       patch: { overdue: true, overdueAt: state.overdueAt },
     });
-    await acts.notify({
+    await notify({
       caseId: start.caseId,
       eventKey: 'overdue',
       kind: 'overdue',
@@ -249,6 +263,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
   }
   // an answer's handler may still be writing its projection; finishing now would cut it off
   await condition(allHandlersFinished);
+  await Promise.all(deliveries);
   return state;
 }
 
