@@ -8,15 +8,11 @@ import { seedRegistry } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { createTestWorker, eventually } from '../support/worker';
+import { expectAt } from '../support/time';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
 let smtp: MailCatcher;
-
-function expectAt(actual: Date | undefined, expected: string): void {
-  expect(actual).toBeInstanceOf(Date);
-  expect(Math.abs((actual as Date).getTime() - Date.parse(expected))).toBeLessThan(1000);
-}
 
 beforeAll(async () => {
   // virtual clock starts 2026-03-02 (Mon) 09:00 Beijing time, the day the request is received

@@ -9,14 +9,10 @@ import { recordHistory } from '../histories/record';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { createTestWorker, eventually } from '../support/worker';
+import { expectAt } from '../support/time';
 
 let env: TestWorkflowEnvironment;
 
-/** Timers fire at their virtual instant plus a few ms of workflow-task latency. */
-function expectAt(actual: Date | null | undefined, expected: string): void {
-  expect(actual).toBeInstanceOf(Date);
-  expect(Math.abs((actual as Date).getTime() - Date.parse(expected))).toBeLessThan(1000);
-}
 let tdb: TestDatabase;
 
 beforeAll(async () => {
