@@ -1,28 +1,12 @@
 import nodemailer from 'nodemailer';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCase } from '../../api/case-service';
 import { createMailNotifier } from '../../mail/notifier';
 import { freePort } from '../../embedded/ports';
-import { seedRegistry } from '../../prisma/seed';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { createTimeSkippingEnv } from '../support/temporal';
+import { timeSkippingSuite } from '../support/suite';
 import { createTestWorker } from '../support/worker';
 
-let env: TestWorkflowEnvironment;
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  // 2026-03-02 09:00 Beijing time (Mon)
-  [env, tdb] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2026-03-02T01:00:00Z' }),
-    createTestDatabase(),
-  ]);
-  await seedRegistry(tdb.db);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await tdb?.drop();
-});
+// 2026-03-02 09:00 Beijing time (Mon)
+const suite = timeSkippingSuite('2026-03-02T01:00:00Z');
 
 test('with the SMTP server unreachable for the whole case, the deadline and overdue mark still land on time', async () => {
   // a real SMTP client pointed at a port where nothing listens: every send fails with ECONNREFUSED
@@ -32,19 +16,19 @@ test('with the SMTP server unreachable for the whole case, the deadline and over
     connectionTimeout: 1000,
   });
   const notifier = createMailNotifier({
-    db: tdb.db,
+    db: suite.tdb.db,
     transport,
     from: 'test <noreply@gxcase.local>',
     publicBaseUrl: 'http://127.0.0.1:3000',
   });
   const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: env.nativeConnection,
-    db: tdb.db,
+    connection: suite.env.nativeConnection,
+    db: suite.tdb.db,
     notifier,
   });
   await worker.runUntil(async () => {
     const { caseId } = await startCase(
-      { db: tdb.db, temporal: env.client, calendars, taskQueue },
+      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
       {
         procedure: 'P1',
         receivedAt: '2026-03-02T09:00:00+08:00',
@@ -55,18 +39,18 @@ test('with the SMTP server unreachable for the whole case, the deadline and over
         workingDays: 1,
       },
     );
-    await env.sleep('2 days');
-    const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    await suite.env.sleep('2 days');
+    const row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     // one working day from Mon 3/2: Tue 3/3
     expect(row.deadlineDate).toBe('2026-03-03');
     expect(row.overdue).toBe(true);
     expect(Math.abs(row.overdueAt!.getTime() - Date.parse('2026-03-03T16:00:00Z'))).toBeLessThan(1000);
-    const types = (await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } })).map(
+    const types = (await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } })).map(
       (e) => e.type,
     );
     expect(types).toEqual(['received', 'overdue']);
     // nothing was delivered, nothing lost: the outbox holds the mails as PENDING with the connection error
-    const pending = await tdb.db.notification.findMany({ where: { caseId } });
+    const pending = await suite.tdb.db.notification.findMany({ where: { caseId } });
     expect(pending.length).toBeGreaterThan(0);
     expect(pending.every((n) => n.status === 'PENDING')).toBe(true);
     // a send round stops at the first transient error, so at least that row carries it

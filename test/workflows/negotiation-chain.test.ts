@@ -1,35 +1,18 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCase } from '../../api/case-service';
-import { seedRegistry } from '../../prisma/seed';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import type { CaseAction } from '../../workflows/types';
 import { recordHistory } from '../histories/record';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { createTimeSkippingEnv } from '../support/temporal';
+import { timeSkippingSuite } from '../support/suite';
 import { createTestWorker, eventually } from '../support/worker';
 import { expectAt } from '../support/time';
 
-let env: TestWorkflowEnvironment;
-
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  // virtual clock starts at 2026-02-12 09:00 Beijing time, the day the request is received
-  [env, tdb] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2026-02-12T01:00:00Z' }),
-    createTestDatabase(),
-  ]);
-  await seedRegistry(tdb.db);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await tdb?.drop();
-});
+// virtual clock starts at 2026-02-12 09:00 Beijing time, the day the request is received
+const suite = timeSkippingSuite('2026-02-12T01:00:00Z');
 
 async function sleepUntil(iso: string): Promise<void> {
-  await env.sleep(Date.parse(iso) - (await env.currentTimeMs()));
+  await suite.env.sleep(Date.parse(iso) - (await suite.env.currentTimeMs()));
 }
 
 /** The Update's rejection: the validator's ApplicationFailure type, e.g. missing_reason. */
@@ -44,14 +27,14 @@ async function rejectionOf(promise: Promise<unknown>): Promise<string | undefine
 
 test('a refused P1 goes to negotiation (P2), which expires after 10 working days and escalates to coordination (P3) that decides to share', async () => {
   const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: env.nativeConnection,
-    db: tdb.db,
+    connection: suite.env.nativeConnection,
+    db: suite.tdb.db,
   });
   const receivedAt = '2026-02-12T09:00:00+08:00';
 
   await worker.runUntil(async () => {
     const { caseId: p1 } = await startCase(
-      { db: tdb.db, temporal: env.client, calendars, taskQueue },
+      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
       {
         procedure: 'P1',
         receivedAt,
@@ -60,7 +43,7 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
         resourceId: 'SB-0003',
       },
     );
-    const p1Handle = env.client.workflow.getHandle<typeof statutoryCase>(p1);
+    const p1Handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(p1);
 
     // 2026-02-13 10:00 Beijing: the provider refuses; a refusal without reason or legal basis is rejected
     await sleepUntil('2026-02-13T02:00:00Z');
@@ -80,14 +63,14 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
         }),
       ),
     ).toBe('missing_reason');
-    const unchanged = await tdb.db.case.findUniqueOrThrow({ where: { id: p1 } });
+    const unchanged = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p1 } });
     expect(unchanged).toMatchObject({
       status: 'OPEN',
       stage: 'awaiting_answer',
       outcome: null,
       answeredAt: null,
     });
-    expect((await tdb.db.caseEvent.findMany({ where: { caseId: p1 } })).map((e) => e.type)).toEqual([
+    expect((await suite.tdb.db.caseEvent.findMany({ where: { caseId: p1 } })).map((e) => e.type)).toEqual([
       'received',
     ]);
     expect(await p1Handle.query('state')).toMatchObject({ status: 'OPEN', stage: 'awaiting_answer' });
@@ -121,7 +104,7 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
     // wait without handle.result(): on the time-skipping server result() unlocks skipping and may jump the clock
     await eventually(async () => (await p1Handle.describe()).status.name === 'COMPLETED');
 
-    const p2Row = await eventually(() => tdb.db.case.findUnique({ where: { id: p2 } }));
+    const p2Row = await eventually(() => suite.tdb.db.case.findUnique({ where: { id: p2 } }));
     expect(p2Row).toMatchObject({
       procedure: 'P2_NEGOTIATION',
       parentCaseId: p1,
@@ -138,11 +121,11 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
 
     // 2026-03-05 23:00 Beijing: both reminders sent, no agreement yet
     await sleepUntil('2026-03-05T15:00:00Z');
-    const p2Handle = env.client.workflow.getHandle<typeof statutoryCase>(p2);
+    const p2Handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(p2);
     // the ten working days run out at 3/6 00:00 Beijing: P2 expires, escalates and completes
     const p2State = await p2Handle.result();
     expect(p2State).toMatchObject({ stage: 'failed', outcome: 'expired', overdue: true });
-    const expired = await tdb.db.case.findUniqueOrThrow({ where: { id: p2 } });
+    const expired = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } });
     expect(expired).toMatchObject({
       status: 'CLOSED',
       stage: 'failed',
@@ -153,14 +136,14 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
     expectAt(expired.overdueAt, '2026-03-05T16:00:00Z');
     expectAt(expired.closedAt, '2026-03-05T16:00:00Z');
     // Known Java time-skipping server bug (temporalio/sdk-typescript#1101, sdk-java#2392): a child started from
-    // workflow code leaves one time-skipping lock behind, and every later env.sleep hangs. Release it once.
-    const testService = env.connection.testService;
+    // workflow code leaves one time-skipping lock behind, and every later suite.env.sleep hangs. Release it once.
+    const testService = suite.env.connection.testService;
     if (!testService) throw new Error('not a time-skipping environment');
     await testService.unlockTimeSkipping({});
     const p3 = p2State.childCaseIds[0];
     expect(p3).toMatch(/^XT-2026-\d+$/);
 
-    const p3Row = await eventually(() => tdb.db.case.findUnique({ where: { id: p3 } }));
+    const p3Row = await eventually(() => suite.tdb.db.case.findUnique({ where: { id: p3 } }));
     expect(p3Row).toMatchObject({
       procedure: 'P3_COORDINATION',
       parentCaseId: p2,
@@ -179,7 +162,7 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
 
     // 2026-04-01 10:00 Beijing: the share authority decides to share
     await sleepUntil('2026-04-01T02:00:00Z');
-    const p3Handle = env.client.workflow.getHandle<typeof statutoryCase>(p3);
+    const p3Handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(p3);
     const decided = await p3Handle.executeUpdate(actUpdate, {
       args: [
         {
@@ -201,16 +184,19 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
     });
     await p3Handle.result();
 
-    const chain = await tdb.db.case.findMany({ where: { rootCaseId: p1 }, orderBy: { receivedAt: 'asc' } });
+    const chain = await suite.tdb.db.case.findMany({
+      where: { rootCaseId: p1 },
+      orderBy: { receivedAt: 'asc' },
+    });
     expect(chain.map((c) => [c.id, c.parentCaseId, c.status, c.outcome])).toEqual([
       [p1, null, 'CLOSED', 'refused'],
       [p2, p1, 'CLOSED', 'expired'],
       [p3, p2, 'CLOSED', 'share'],
     ]);
     const timeline = async (caseId: string) =>
-      (await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map(
-        (e) => [e.type, e.eventKey],
-      );
+      (
+        await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })
+      ).map((e) => [e.type, e.eventKey]);
     expect(await timeline(p1)).toEqual([
       ['received', 'received'],
       ['answered', 'answered'],
@@ -229,13 +215,13 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
       ['reminder', 'reminder:half:2026-04-20'],
       ['answered', 'answered'],
     ]);
-    const escalation = await tdb.db.caseEvent.findFirstOrThrow({
+    const escalation = await suite.tdb.db.caseEvent.findFirstOrThrow({
       where: { caseId: p2, type: 'escalated_to_coordination' },
     });
     expect(escalation.data).toEqual({ childCaseId: p3, shareAuthority: 'NMG-ZWFWJ' });
 
-    expect(await tdb.db.grant.findMany({ where: { caseId: { in: [p1, p2] } } })).toEqual([]);
-    const grants = await tdb.db.grant.findMany({ where: { caseId: p3 } });
+    expect(await suite.tdb.db.grant.findMany({ where: { caseId: { in: [p1, p2] } } })).toEqual([]);
+    const grants = await suite.tdb.db.grant.findMany({ where: { caseId: p3 } });
     expect(grants).toHaveLength(1);
     expect(grants[0]).toMatchObject({
       resourceId: 'SB-0003',

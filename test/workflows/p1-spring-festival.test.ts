@@ -1,42 +1,25 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCase } from '../../api/case-service';
-import { seedRegistry } from '../../prisma/seed';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { createTimeSkippingEnv } from '../support/temporal';
+import { timeSkippingSuite } from '../support/suite';
 import { createTestWorker } from '../support/worker';
 import { expectAt } from '../support/time';
 
-let env: TestWorkflowEnvironment;
-
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  // virtual clock starts at 2026-02-12 09:00 Beijing time, the day the request is received
-  [env, tdb] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2026-02-12T01:00:00Z' }),
-    createTestDatabase(),
-  ]);
-  await seedRegistry(tdb.db);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await tdb?.drop();
-});
+// virtual clock starts at 2026-02-12 09:00 Beijing time, the day the request is received
+const suite = timeSkippingSuite('2026-02-12T01:00:00Z');
 
 test('a P1 request received before the Spring Festival counts make-up Saturdays, reminds on time and is approved before its deadline', async () => {
   const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: env.nativeConnection,
-    db: tdb.db,
+    connection: suite.env.nativeConnection,
+    db: suite.tdb.db,
   });
   // 2026-02-12 (Thu): 10 working days across 春节 (2/15–2/23 off) with 2/14 (Sat) and 2/28 (Sat) worked
   const receivedAt = '2026-02-12T09:00:00+08:00';
 
   await worker.runUntil(async () => {
     const { caseId } = await startCase(
-      { db: tdb.db, temporal: env.client, calendars, taskQueue },
+      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
       {
         procedure: 'P1',
         receivedAt,
@@ -46,17 +29,17 @@ test('a P1 request received before the Spring Festival counts make-up Saturdays,
       },
     );
     expect(caseId).toMatch(/^GX-2026-/);
-    const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     // day 1 = 2/13 (Fri), 2 = 2/14 (make-up Sat), 3–6 = 2/24–27, 7 = 2/28 (make-up Sat), 8–10 = 3/2–3/4
     expect(row.deadlineDate).toBe('2026-03-04');
     expect(row.dueAt.toISOString()).toBe('2026-03-04T16:00:00.000Z');
     expect(row.provisional).toBe(false);
     expect(row.workingDays).toBe(10);
 
-    const handle = env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+    const handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
     // to 2026-03-04 10:00 Beijing: both reminders gone out, deadline not yet passed
-    await env.sleep(Date.parse('2026-03-04T02:00:00Z') - (await env.currentTimeMs()));
-    const events = await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
+    await suite.env.sleep(Date.parse('2026-03-04T02:00:00Z') - (await suite.env.currentTimeMs()));
+    const events = await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
     expect(events.map((e) => [e.type, e.eventKey])).toEqual([
       ['received', 'received'],
       ['reminder', 'reminder:half:2026-03-04'],
@@ -65,7 +48,7 @@ test('a P1 request received before the Spring Festival counts make-up Saturdays,
     // half of 10 = end of working day 5 (2/26 Thu), day before = end of working day 9 (3/3 Tue)
     expectAt(events[1].at, '2026-02-26T16:00:00Z');
     expectAt(events[2].at, '2026-03-03T16:00:00Z');
-    const open = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const open = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(open).toMatchObject({ status: 'OPEN', overdue: false, overdueAt: null });
 
     const state = await handle.executeUpdate(actUpdate, {
@@ -88,7 +71,7 @@ test('a P1 request received before the Spring Festival counts make-up Saturdays,
     });
     await handle.result();
 
-    const closed = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const closed = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(closed).toMatchObject({
       status: 'CLOSED',
       stage: 'approved',
@@ -99,9 +82,9 @@ test('a P1 request received before the Spring Festival counts make-up Saturdays,
     });
     expectAt(closed.answeredAt, '2026-03-04T02:00:00Z');
     expectAt(closed.closedAt, '2026-03-04T02:00:00Z');
-    const after = await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
+    const after = await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
     expect(after.map((e) => e.type)).toEqual(['received', 'reminder', 'reminder', 'answered']);
-    const grants = await tdb.db.grant.findMany({ where: { caseId } });
+    const grants = await suite.tdb.db.grant.findMany({ where: { caseId } });
     expect(grants).toHaveLength(1);
     expect(grants[0]).toMatchObject({
       resourceId: 'SB-0003',

@@ -1,42 +1,25 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCase } from '../../api/case-service';
-import { seedRegistry } from '../../prisma/seed';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { createTimeSkippingEnv } from '../support/temporal';
+import { timeSkippingSuite } from '../support/suite';
 import { createTestWorker } from '../support/worker';
 import { expectAt } from '../support/time';
 
-let env: TestWorkflowEnvironment;
-
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  // virtual clock starts at 2026-04-27 09:00 Beijing time, the day the verification request is received
-  [env, tdb] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2026-04-27T01:00:00Z' }),
-    createTestDatabase(),
-  ]);
-  await seedRegistry(tdb.db);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await tdb?.drop();
-});
+// virtual clock starts at 2026-04-27 09:00 Beijing time, the day the verification request is received
+const suite = timeSkippingSuite('2026-04-27T01:00:00Z');
 
 test('a P4 verification answered after its 10 working days is recorded as late and the breach stays recorded', async () => {
   const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: env.nativeConnection,
-    db: tdb.db,
+    connection: suite.env.nativeConnection,
+    db: suite.tdb.db,
   });
   // 2026-04-27 (Mon): 10 working days across 劳动节 (5/1–5/5 off) with 5/9 (Sat) worked
   const receivedAt = '2026-04-27T09:00:00+08:00';
 
   await worker.runUntil(async () => {
     const { caseId } = await startCase(
-      { db: tdb.db, temporal: env.client, calendars, taskQueue },
+      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
       {
         procedure: 'P4',
         receivedAt,
@@ -47,15 +30,15 @@ test('a P4 verification answered after its 10 working days is recorded as late a
       },
     );
     expect(caseId).toMatch(/^JH-2026-/);
-    const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     // day 1–3 = 4/28–4/30, 4–6 = 5/6–5/8, 7 = 5/9 (make-up Sat), 8–10 = 5/11–5/13
     expect(row).toMatchObject({ deadlineDate: '2026-05-13', workingDays: 10, provisional: false });
     expect(row.dueAt.toISOString()).toBe('2026-05-13T16:00:00.000Z');
 
-    const handle = env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+    const handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
     // to 2026-05-15 10:00 Beijing, two days past the deadline
-    await env.sleep(Date.parse('2026-05-15T02:00:00Z') - (await env.currentTimeMs()));
-    const overdue = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    await suite.env.sleep(Date.parse('2026-05-15T02:00:00Z') - (await suite.env.currentTimeMs()));
+    const overdue = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(overdue).toMatchObject({
       status: 'OPEN',
       stage: 'awaiting_answer',
@@ -63,7 +46,7 @@ test('a P4 verification answered after its 10 working days is recorded as late a
       answeredLate: false,
     });
     expectAt(overdue.overdueAt, '2026-05-13T16:00:00Z');
-    const events = await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
+    const events = await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
     expect(events.map((e) => [e.type, e.eventKey])).toEqual([
       ['received', 'received'],
       ['reminder', 'reminder:half:2026-05-13'],
@@ -88,7 +71,7 @@ test('a P4 verification answered after its 10 working days is recorded as late a
     });
     await handle.result();
 
-    const closed = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const closed = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(closed).toMatchObject({
       status: 'CLOSED',
       outcome: 'corrected',
@@ -98,7 +81,7 @@ test('a P4 verification answered after its 10 working days is recorded as late a
     // the breach is not erased by the late answer
     expectAt(closed.overdueAt, '2026-05-13T16:00:00Z');
     expectAt(closed.answeredAt, '2026-05-15T02:00:00Z');
-    const after = await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
+    const after = await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
     expect(after.map((e) => [e.type, e.eventKey])).toEqual([
       ['received', 'received'],
       ['reminder', 'reminder:half:2026-05-13'],

@@ -1,41 +1,24 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCase } from '../../api/case-service';
-import { seedRegistry } from '../../prisma/seed';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { createTimeSkippingEnv } from '../support/temporal';
+import { timeSkippingSuite } from '../support/suite';
 import { createTestWorker } from '../support/worker';
 import { expectAt } from '../support/time';
 
-let env: TestWorkflowEnvironment;
-
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  // virtual clock starts at 2026-09-18 09:00 Beijing time, the day the catalog change is received
-  [env, tdb] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2026-09-18T01:00:00Z' }),
-    createTestDatabase(),
-  ]);
-  await seedRegistry(tdb.db);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await tdb?.drop();
-});
+// virtual clock starts at 2026-09-18 09:00 Beijing time, the day the catalog change is received
+const suite = timeSkippingSuite('2026-09-18T01:00:00Z');
 
 test('a P5 catalog update runs its 15 working days across 中秋 and 国庆 2026 and is answered on the deadline day', async () => {
   const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: env.nativeConnection,
-    db: tdb.db,
+    connection: suite.env.nativeConnection,
+    db: suite.tdb.db,
   });
   const receivedAt = '2026-09-18T09:00:00+08:00';
 
   await worker.runUntil(async () => {
     const { caseId } = await startCase(
-      { db: tdb.db, temporal: env.client, calendars, taskQueue },
+      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
       {
         procedure: 'P5',
         receivedAt,
@@ -45,15 +28,15 @@ test('a P5 catalog update runs its 15 working days across 中秋 and 国庆 2026
       },
     );
     expect(caseId).toMatch(/^ML-2026-/);
-    const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     // day 1 = 9/20 (make-up Sun), 2–5 = 9/21–24, 6–8 = 9/28–30, 9–10 = 10/8–9, 11 = 10/10 (make-up Sat), 12–15 = 10/12–15
     expect(row).toMatchObject({ deadlineDate: '2026-10-15', workingDays: 15, provisional: false });
     expect(row.dueAt.toISOString()).toBe('2026-10-15T16:00:00.000Z');
 
-    const handle = env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+    const handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
     // to 2026-10-15 15:00 Beijing, the deadline day
-    await env.sleep(Date.parse('2026-10-15T07:00:00Z') - (await env.currentTimeMs()));
-    const events = await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
+    await suite.env.sleep(Date.parse('2026-10-15T07:00:00Z') - (await suite.env.currentTimeMs()));
+    const events = await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
     expect(events.map((e) => [e.type, e.eventKey])).toEqual([
       ['received', 'received'],
       ['reminder', 'reminder:half:2026-10-15'],
@@ -62,7 +45,7 @@ test('a P5 catalog update runs its 15 working days across 中秋 and 国庆 2026
     // half of 15 = end of working day 7 (9/29 Tue), day before = end of working day 14 (10/14 Wed)
     expectAt(events[1].at, '2026-09-29T16:00:00Z');
     expectAt(events[2].at, '2026-10-14T16:00:00Z');
-    expect(await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({
+    expect(await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({
       overdue: false,
       status: 'OPEN',
     });
@@ -78,7 +61,7 @@ test('a P5 catalog update runs its 15 working days across 中秋 and 国庆 2026
       answeredLate: false,
     });
     await handle.result();
-    const closed = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const closed = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(closed).toMatchObject({
       status: 'CLOSED',
       outcome: 'catalog_updated',
@@ -88,7 +71,7 @@ test('a P5 catalog update runs its 15 working days across 中秋 and 国庆 2026
     });
     expectAt(closed.answeredAt, '2026-10-15T07:00:00Z');
     // a catalog update grants nothing
-    expect(await tdb.db.grant.count({ where: { caseId } })).toBe(0);
+    expect(await suite.tdb.db.grant.count({ where: { caseId } })).toBe(0);
     await recordHistory(handle, 'p5-national-day');
   });
 });

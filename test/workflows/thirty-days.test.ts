@@ -1,41 +1,24 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCase } from '../../api/case-service';
-import { seedRegistry } from '../../prisma/seed';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { createTimeSkippingEnv } from '../support/temporal';
+import { timeSkippingSuite } from '../support/suite';
 import { createTestWorker } from '../support/worker';
 import { expectAt } from '../support/time';
 
-let env: TestWorkflowEnvironment;
-
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  // virtual clock starts at 2026-09-18 09:00 Beijing time, the day the case is received
-  [env, tdb] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2026-09-18T01:00:00Z' }),
-    createTestDatabase(),
-  ]);
-  await seedRegistry(tdb.db);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await tdb?.drop();
-});
+// virtual clock starts at 2026-09-18 09:00 Beijing time, the day the case is received
+const suite = timeSkippingSuite('2026-09-18T01:00:00Z');
 
 test('a P3 coordination case sleeps its 30 working days on the time-skipping server, goes overdue, then takes a late answer', async () => {
   const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: env.nativeConnection,
-    db: tdb.db,
+    connection: suite.env.nativeConnection,
+    db: suite.tdb.db,
   });
   // 2026-09-18 (Fri): 30 working days run across 中秋 (9/25–27) and 国庆 (10/1–7), with 9/20 (Sun) and 10/10 (Sat) worked
   const receivedAt = '2026-09-18T09:00:00+08:00';
 
   await worker.runUntil(async () => {
     const { caseId } = await startCase(
-      { db: tdb.db, temporal: env.client, calendars, taskQueue },
+      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
       {
         procedure: 'P3',
         receivedAt,
@@ -44,19 +27,19 @@ test('a P3 coordination case sleeps its 30 working days on the time-skipping ser
         resourceId: 'GA-0107',
       },
     );
-    const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     // day 1 = 9/20 (make-up Sunday); 9/20–24 = 5, 9/28–30 = 3, 10/8–10 = 3, then 19 ordinary days to 11/5
     expect(row.deadlineDate).toBe('2026-11-05');
     expect(row.dueAt.toISOString()).toBe('2026-11-05T16:00:00.000Z');
     expect(row.provisional).toBe(false);
 
-    const handle = env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+    const handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
     const realStart = Date.now();
-    await env.sleep('50 days');
-    const overdue = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    await suite.env.sleep('50 days');
+    const overdue = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(overdue.overdue).toBe(true);
     expectAt(overdue.overdueAt, '2026-11-05T16:00:00Z');
-    const events = await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
+    const events = await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
     expect(events.map((e) => [e.type, e.eventKey])).toEqual([
       ['received', 'received'],
       ['reminder', 'reminder:half:2026-11-05'],
@@ -84,7 +67,7 @@ test('a P3 coordination case sleeps its 30 working days on the time-skipping ser
       answeredLate: true,
     });
     await handle.result();
-    const closed = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const closed = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(closed).toMatchObject({
       status: 'CLOSED',
       overdue: true,
