@@ -3,6 +3,7 @@ import { createActivities, type CalendarProvider, type Notifier } from './activi
 import { loadConfig, requireSetting, type AppConfig } from './config';
 import { createCalendarProvider } from './activities/calendar-provider';
 import { createDb, type Db } from './prisma/client';
+import { retry } from './retry';
 import { logger } from './api/logger';
 import { createMailNotifier } from './mail/notifier';
 import { createMailTransport } from './mail/transport';
@@ -26,22 +27,12 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
   });
 }
 
-/** The dev server opens its port before it serves; retry the first connection briefly. */
-export async function connectWithRetry(address: string, attempts = 60): Promise<NativeConnection> {
-  for (let i = 1; ; i++) {
-    try {
-      return await NativeConnection.connect({ address });
-    } catch (e) {
-      if (i >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDb(requireSetting(config.databaseUrl, 'DATABASE_URL'));
-  const connection = await connectWithRetry(requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS'));
+  const connection = await retry(() =>
+    NativeConnection.connect({ address: requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS') }),
+  );
   const calendars = createCalendarProvider(db);
   const notifier = createMailNotifier({
     db,

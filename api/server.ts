@@ -2,24 +2,16 @@ import { Client, Connection } from '@temporalio/client';
 import { createCalendarProvider } from '../activities/calendar-provider';
 import { loadConfig, requireSetting } from '../config';
 import { createDb } from '../prisma/client';
+import { retry } from '../retry';
 import { createApp } from './app';
 import { logger } from './logger';
-
-async function connectTemporal(address: string, attempts = 60): Promise<Connection> {
-  for (let i = 1; ; i++) {
-    try {
-      return await Connection.connect({ address });
-    } catch (e) {
-      if (i >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDb(requireSetting(config.databaseUrl, 'DATABASE_URL'));
-  const connection = await connectTemporal(requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS'));
+  const connection = await retry(() =>
+    Connection.connect({ address: requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS') }),
+  );
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const app = createApp({ config, db, temporal, calendars: createCalendarProvider(db) });
   const server = app.listen(config.port, '0.0.0.0', () =>

@@ -11,6 +11,7 @@ import { loadConfig } from '../config';
 import { startMailCatcher } from '../mail/catcher';
 import { createDb } from '../prisma/client';
 import { DEMO_CLIENTS, seedDemoClients, seedRegistry } from '../prisma/seed';
+import { retry } from '../retry';
 import { seedDemoCases } from './demo-cases';
 import { migrateDeploy } from './migrate';
 import { dataDir, projectRoot } from './paths';
@@ -137,15 +138,9 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
     const calendars = createCalendarProvider(db);
     // the dev server's port opens a moment before its namespace serves requests
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await seedDemoCases({ db, temporal, calendars, taskQueue: config.taskQueue });
-        break;
-      } catch (e) {
-        if (attempt >= 30) throw e;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await retry(() => seedDemoCases({ db, temporal, calendars, taskQueue: config.taskQueue }), {
+      attempts: 30,
+    });
     await connection.close();
   }
   await db.$disconnect();
