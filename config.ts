@@ -10,10 +10,12 @@ export interface AppConfig {
   publicBaseUrl: string;
   logLevel: string;
   smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string };
+  /** per-client request budget and brute-force guard (per replica: each API process counts on its own) */
+  limits: { perClientPerMinute: number; authFailuresPer15Min: number };
 }
 
-function int(name: string, fallback: number): number {
-  const raw = process.env[name];
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`环境变量 ${name} 应为正整数, 实际为 "${raw}"`);
@@ -21,7 +23,7 @@ function int(name: string, fallback: number): number {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const port = int('PORT', 3000);
+  const port = int(env, 'PORT', 3000);
   return {
     port,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -32,11 +34,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL || 'info',
     smtp: {
       host: env.SMTP_HOST || '127.0.0.1',
-      port: int('SMTP_PORT', 1025),
+      port: int(env, 'SMTP_PORT', 1025),
       secure: env.SMTP_SECURE === 'true',
       user: env.SMTP_USER || undefined,
       pass: env.SMTP_PASS || undefined,
       from: env.SMTP_FROM || '政务信息资源共享时限监督 <noreply@gxcase.local>',
+    },
+    limits: {
+      perClientPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600),
+      authFailuresPer15Min: int(env, 'AUTH_FAILURE_LIMIT', 30),
     },
   };
 }

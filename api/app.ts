@@ -7,7 +7,7 @@ import type { AppConfig } from '../config';
 import type { Db } from '../prisma/client';
 import type { CalendarProvider } from '../activities';
 import { healthRoutes } from './health';
-import { apiRouter } from './routes';
+import { buildApi } from './routes';
 import { logger } from './logger';
 import { Problem, problemHandler } from './problem';
 
@@ -45,7 +45,8 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps.db, deps.temporal));
-  app.use('/api/v1', apiRouter(deps));
+  const api = buildApi(deps);
+  app.use('/api/v1', api.publicRouter, api.router);
   app.get('/', (_req, res) => res.redirect('/dashboard'));
   app.get('/dashboard', (_req, res) => {
     res.type('html')

@@ -1,16 +1,23 @@
-import { Router } from 'express';
 import type { AppDeps } from './app';
-import { authenticate } from './auth';
+import { ApiBuilder } from './endpoint';
 import { caseRoutes } from './routes/cases';
 import { calendarRoutes } from './routes/calendar';
+import { registerContractRoutes } from './routes/contract';
+import { registerRegistryRoutes } from './routes/registry';
+import { registerGrantRoutes } from './routes/grants';
+import { registerClientRoutes } from './routes/clients';
 
 /**
- * Everything under /api/v1 is authenticated. Each capability adds its router here, one line each.
+ * Everything under /api/v1. Each capability registers its endpoints on the builder, one line each; the builder
+ * routes, validates and documents them (GET /api/v1/openapi.json).
  */
-export function apiRouter(deps: AppDeps): Router {
-  const router = Router();
-  router.use(authenticate(deps.db));
-  router.use(caseRoutes(deps));
-  router.use(calendarRoutes(deps));
-  return router;
+export function buildApi(deps: AppDeps): ApiBuilder {
+  const api = new ApiBuilder(deps.db, deps.config.limits);
+  registerContractRoutes(api, deps);
+  api.router.use(caseRoutes(deps));
+  api.router.use(calendarRoutes(deps));
+  registerRegistryRoutes(api, deps);
+  registerGrantRoutes(api, deps);
+  registerClientRoutes(api, deps);
+  return api;
 }

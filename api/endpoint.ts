@@ -1,0 +1,270 @@
+/**
+ * One declaration per endpoint serves three purposes: Express routing, request validation and the OpenAPI 3.1
+ * document. Because the spec is generated from the very zod schemas that validate requests, the contract cannot
+ * drift from what the server accepts (issue 5).
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  extendZodWithOpenApi,
+  type ResponseConfig,
+} from '@asteasolutions/zod-to-openapi';
+import { z, type AnyZodObject, type ZodType, type ZodTypeAny, type ZodTypeDef } from 'zod';
+import type { Db } from '../prisma/client';
+import { authenticate, deny, principalOf, type Principal, type Role } from './auth';
+import { Problem, fromZod } from './problem';
+
+extendZodWithOpenApi(z);
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Validates input against a schema; failures become 400 problem+json with one entry per field. */
+export function parse<O>(schema: ZodType<O, ZodTypeDef, unknown>, input: unknown): O {
+  const r = schema.safeParse(input);
+  if (!r.success) throw fromZod(r.error);
+  return r.data;
+}
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().openapi({ description: '机器可读的错误代码 (英文)' }),
+    detail: z.string().openapi({ description: '中文说明' }),
+    errors: z
+      .array(z.object({ field: z.string(), code: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: '字段级错误 (校验失败时)' }),
+  })
+  .passthrough()
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+interface Ctx<P, Q, B> {
+  req: Request;
+  res: Response;
+  /** absent only on public endpoints */
+  principal: Principal;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface EndpointResponse {
+  description: string;
+  schema?: ZodTypeAny;
+  /** defaults to application/json */
+  contentType?: string;
+}
+
+export interface Endpoint<P extends AnyZodObject, Q extends ZodTypeAny, B extends ZodTypeAny> {
+  method: Method;
+  /** OpenAPI style, relative to /api/v1: `/cases/{id}` */
+  path: string;
+  operationId: string;
+  /** Chinese one-liner shown in the docs page */
+  summary: string;
+  description?: string;
+  tag: string;
+  /** who may call at all; finer checks (own department) are the handler's. 'public' needs no key. */
+  roles: readonly Role[] | 'public';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** documented request headers; the handler validates them with the same schemas */
+  headers?: AnyZodObject;
+  responses: Record<number, EndpointResponse>;
+  /** further problem statuses the endpoint can answer, with when */
+  problems?: Record<number, string>;
+  handle(ctx: Ctx<z.output<P>, z.output<Q>, z.output<B>>): Promise<void> | void;
+}
+
+export interface RegisteredOperation {
+  method: Method;
+  path: string;
+  operationId: string;
+  roles: readonly Role[] | 'public';
+}
+
+export interface ApiLimits {
+  /** requests per client per minute */
+  perClientPerMinute: number;
+  /** failed authentications per source address per 15 minutes */
+  authFailuresPer15Min: number;
+}
+
+const ALL_ROLES: readonly Role[] = ['DEPARTMENT', 'SUPERVISOR', 'ADMIN'];
+
+function tooMany(res: Response, detail: string): void {
+  res.status(429).type('application/problem+json').json({
+    type: 'https://gxcase.local/problems/rate_limited',
+    title: 'Too Many Requests',
+    status: 429,
+    code: 'rate_limited',
+    detail,
+  });
+}
+
+export class ApiBuilder {
+  readonly registry = new OpenAPIRegistry();
+  /** endpoints needing no key (the contract itself, docs) */
+  readonly publicRouter = Router();
+  /** everything else: authenticated, then limited per client */
+  readonly router = Router();
+  readonly operations: RegisteredOperation[] = [];
+
+  constructor(
+    private readonly db: Db,
+    limits: ApiLimits,
+  ) {
+    this.registry.registerComponent('securitySchemes', 'apiKey', {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'API 密钥, 形如 gx_<12位十六进制>_<密钥>; 也可用 X-API-Key 头',
+    });
+    this.router.use(
+      // brute force on keys: only failed authentications count, per source address
+      rateLimit({
+        windowMs: 15 * 60_000,
+        limit: limits.authFailuresPer15Min,
+        skipSuccessfulRequests: true,
+        requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+        standardHeaders: 'draft-7',
+        legacyHeaders: false,
+        handler: (_req, res) => tooMany(res, '身份认证失败次数过多, 请 15 分钟后再试'),
+      }),
+      authenticate(db),
+      rateLimit({
+        windowMs: 60_000,
+        limit: limits.perClientPerMinute,
+        keyGenerator: (_req, res) => principalOf(res).clientId,
+        standardHeaders: 'draft-7',
+        legacyHeaders: false,
+        handler: (_req, res) =>
+          tooMany(res, `请求过于频繁: 每个客户端每分钟最多 ${limits.perClientPerMinute} 次, 请稍后重试`),
+      }),
+    );
+  }
+
+  add<P extends AnyZodObject, Q extends ZodTypeAny, B extends ZodTypeAny>(e: Endpoint<P, Q, B>): void {
+    const expressPath = e.path.replace(/\{(\w+)\}/g, ':$1');
+    const target = e.roles === 'public' ? this.publicRouter : this.router;
+    const roles = e.roles;
+    const db = this.db;
+    target[e.method](expressPath, (req: Request, res: Response, next: NextFunction) => {
+      void (async () => {
+        const principal = res.locals.principal as Principal;
+        if (roles !== 'public' && !roles.includes(principal.role)) {
+          await deny(db, req, principal, `此操作需要以下角色之一: ${roles.join(', ')}`);
+        }
+        const params = e.params ? parse(e.params, req.params) : req.params;
+        const query = e.query ? parse(e.query, req.query) : {};
+        const body = e.body ? parse(e.body, req.body ?? {}) : undefined;
+        await e.handle({ req, res, principal, params, query, body } as Ctx<
+          z.output<P>,
+          z.output<Q>,
+          z.output<B>
+        >);
+      })().catch(next);
+    });
+    this.operations.push({ method: e.method, path: e.path, operationId: e.operationId, roles });
+    this.registry.registerPath({
+      method: e.method,
+      path: `/api/v1${e.path}`,
+      operationId: e.operationId,
+      summary: e.summary,
+      description: e.description,
+      tags: [e.tag],
+      security: roles === 'public' ? [] : [{ apiKey: [] }],
+      'x-roles': roles === 'public' ? [] : [...roles],
+      request: {
+        params: e.params,
+        query: e.query as AnyZodObject | undefined,
+        headers: e.headers,
+        body: e.body ? { required: true, content: { 'application/json': { schema: e.body } } } : undefined,
+      },
+      responses: this.responsesOf(e),
+    });
+  }
+
+  private responsesOf(e: Endpoint<AnyZodObject, ZodTypeAny, ZodTypeAny>): Record<string, ResponseConfig> {
+    const out: Record<string, ResponseConfig> = {};
+    for (const [status, r] of Object.entries(e.responses)) {
+      out[status] = {
+        description: r.description,
+        ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
+      };
+    }
+    const problem = (description: string): ResponseConfig => ({
+      description,
+      content: { 'application/problem+json': { schema: problemSchema } },
+    });
+    const validated = e.params || e.query || e.body || e.headers;
+    if (validated) out['400'] ??= problem('请求参数有误');
+    if (e.roles !== 'public') {
+      out['401'] = problem('缺少 API 密钥, 或密钥无效、已吊销、已过期');
+      if (e.roles.length < ALL_ROLES.length) out['403'] = problem('调用方角色无权执行此操作');
+      out['429'] = problem('请求过于频繁');
+    }
+    for (const [status, description] of Object.entries(e.problems ?? {})) out[status] = problem(description);
+    return out;
+  }
+
+  document(serverUrl?: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+    return new OpenApiGeneratorV31(this.registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: '政务信息资源共享时限监督 API',
+        version: '1.0.0',
+        description:
+          '部门业务系统发起和办理法定时限案件 (内政发〔2018〕23号), 查询工作日期限、目录登记和共享授权。错误一律为 RFC 9457 problem+json: `code` 为机器代码, `detail` 为中文说明。',
+      },
+      servers: serverUrl ? [{ url: serverUrl }] : [],
+    });
+  }
+}
+
+/** Public id of the caller's own department, or a denied (audited) attempt. */
+export async function ownDepartmentOf(db: Db, req: Request, p: Principal, what: string): Promise<string> {
+  if (p.role !== 'DEPARTMENT' || !p.departmentId) {
+    return deny(db, req, p, `只有部门业务系统才能${what}, 且只能代表本部门`);
+  }
+  return p.departmentId;
+}
+
+/** Opaque cursors for keyset pagination: base64url of the sort key of the last item on the page. */
+export function encodeCursor(key: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+  const bad = new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad;
+  }
+  if (
+    !Array.isArray(v) ||
+    v.length !== arity ||
+    !v.every((x) => typeof x === 'string' || typeof x === 'number')
+  ) {
+    throw bad;
+  }
+  return v as (string | number)[];
+}
+
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: '每页条数 (1–100)' }),
+  cursor: z.string().max(400).optional().openapi({ description: '上一页返回的 nextCursor' }),
+};
+
+/** `{ items, nextCursor }`: every list that grows is paged this way. */
+export function pageOf<T extends ZodTypeAny>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export { ALL_ROLES };

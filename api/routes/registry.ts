@@ -1,0 +1,6 @@
+import type { AppDeps } from '../app';
+import type { ApiBuilder } from '../endpoint';
+
+export function registerRegistryRoutes(_api: ApiBuilder, _deps: AppDeps): void {
+  // filled in by its owner (issue 5)
+}

@@ -1,0 +1,111 @@
+/**
+ * The real HTTP app over a private seeded database, a real Temporal dev server connection and (optionally) a
+ * real worker: what API test files share.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { createCalendarProvider } from '../../activities/calendar-provider';
+import { loadConfig, type AppConfig } from '../../config';
+import { seedDemoClients, seedRegistry, DEMO_CLIENTS } from '../../prisma/seed';
+import { createTestDatabase, type TestDatabase } from './db';
+import { devServerAddress } from './temporal';
+import { createTestWorker } from './worker';
+
+/** The seeded demo keys by short name; `none` sends no key at all. */
+export const KEYS = {
+  admin: DEMO_CLIENTS[0].key,
+  supervisor: DEMO_CLIENTS[1].key,
+  rst: DEMO_CLIENTS[2].key,
+  mzt: DEMO_CLIENTS[3].key,
+  gat: DEMO_CLIENTS[4].key,
+  zwfwj: DEMO_CLIENTS[5].key,
+} as const;
+export type Who = keyof typeof KEYS | 'none';
+
+/** Department each department key acts for. */
+export const DEPT_OF = {
+  rst: 'NMG-RST',
+  mzt: 'NMG-MZT',
+  gat: 'NMG-GAT',
+  zwfwj: 'NMG-ZWFWJ',
+} as const;
+
+export interface TestApi {
+  app: Express;
+  tdb: TestDatabase;
+  temporal: Client;
+  taskQueue: string;
+  /** supertest request with the caller's key set */
+  as(who: Who): {
+    get(path: string): request.Test;
+    post(path: string): request.Test;
+    put(path: string): request.Test;
+    patch(path: string): request.Test;
+    delete(path: string): request.Test;
+  };
+  close(): Promise<void>;
+}
+
+export async function createTestApi(
+  opts: { worker?: boolean; config?: Partial<AppConfig> } = {},
+): Promise<TestApi> {
+  const tdb = await createTestDatabase();
+  await seedRegistry(tdb.db);
+  await seedDemoClients(tdb.db);
+  const connection = await Connection.connect({ address: devServerAddress() });
+  const temporal = new Client({ connection });
+  let native: NativeConnection | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let taskQueue = `test-no-worker-${Date.now()}`;
+  let calendars = createCalendarProvider(tdb.db);
+  if (opts.worker) {
+    native = await NativeConnection.connect({ address: devServerAddress() });
+    const w = await createTestWorker({ connection: native, db: tdb.db });
+    worker = w.worker;
+    taskQueue = w.taskQueue;
+    calendars = w.calendars;
+    running = worker.run();
+  }
+  const base = loadConfig({});
+  const app = createApp({
+    config: {
+      ...base,
+      taskQueue,
+      limits: { perClientPerMinute: 100_000, authFailuresPer15Min: 100_000 },
+      ...opts.config,
+    },
+    db: tdb.db,
+    temporal,
+    calendars,
+  });
+  const as = (who: Who) => {
+    const auth = (t: request.Test) => (who === 'none' ? t : t.set('Authorization', `Bearer ${KEYS[who]}`));
+    return {
+      get: (p: string) => auth(request(app).get(p)),
+      post: (p: string) => auth(request(app).post(p)),
+      put: (p: string) => auth(request(app).put(p)),
+      patch: (p: string) => auth(request(app).patch(p)),
+      delete: (p: string) => auth(request(app).delete(p)),
+    };
+  };
+  return {
+    app,
+    tdb,
+    temporal,
+    taskQueue,
+    as,
+    async close() {
+      if (worker) {
+        worker.shutdown();
+        await running;
+      }
+      await connection.close();
+      await native?.close();
+      await tdb.drop();
+    },
+  };
+}
