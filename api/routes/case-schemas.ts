@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../endpoint'; // adds .openapi() to zod before the schemas below use it
 
 /** Request shapes of the case API (issue 4). Every input passes through one of these before any work. */
 
@@ -105,3 +106,60 @@ export const idempotencyKey = z
   .min(1)
   .max(100)
   .regex(/^[\w.:-]+$/, 'Idempotency-Key 只能包含字母、数字、下划线、点、冒号和连字符');
+
+export const idempotencyHeader = z.object({
+  'idempotency-key': idempotencyKey.openapi({
+    description: '幂等键: 同一请求重试时使用相同的值, 服务端只创建一次',
+  }),
+});
+
+/** Response shapes: the OpenAPI document is generated from these, and tests validate responses against it. */
+const instantOut = z.string().openapi({ description: 'ISO 8601 时间' });
+
+export const caseSummarySchema = z
+  .object({
+    id: z.string().openapi({ example: 'GX-2026-000123' }),
+    procedure: z.string().openapi({ description: 'P1 有条件共享申请 … P5 目录更新' }),
+    status: z.enum(['OPEN', 'CLOSED']),
+    stage: z.string(),
+    outcome: z.string().nullable(),
+    parties: z.object({ requester: z.string().nullable(), responsible: z.string() }),
+    resourceId: z.string().nullable(),
+    receivedAt: instantOut,
+    deadline: z.string().openapi({ description: '期限所在日 (北京时间, YYYY-MM-DD), 当日 24:00 截止' }),
+    dueAt: instantOut,
+    provisional: z.boolean().openapi({ description: '期限落在尚未公布节假日安排的年份: 暂定' }),
+    calendarVersion: z.string(),
+    overdue: z.boolean(),
+    overdueAt: instantOut.nullable(),
+    answeredAt: instantOut.nullable(),
+    answeredLate: z.boolean(),
+    parentCaseId: z.string().nullable(),
+    rootCaseId: z.string(),
+    details: z.record(z.unknown()),
+  })
+  .openapi('CaseSummary');
+
+export const caseViewSchema = caseSummarySchema
+  .extend({
+    timeline: z.array(
+      z.object({ type: z.string(), at: instantOut, actor: z.string().nullable(), data: z.unknown() }),
+    ),
+    chain: z.array(z.string()).openapi({ description: '同一链条 (P1→P2→P3) 中调用方可见的案件' }),
+  })
+  .openapi('Case');
+
+export const changeEventResponse = z.object({
+  eventKey: z.string(),
+  trigger: z.object({ kind: z.string(), title: z.string(), reference: z.string() }),
+  cases: z.array(z.object({ departmentId: z.string(), caseId: z.string(), created: z.boolean() })),
+});
+
+export const disputeResponse = z.object({
+  resourceId: z.string(),
+  item: z.string(),
+  underVerification: z.boolean(),
+  cases: z.array(
+    z.object({ id: z.string(), stage: z.string(), proofProvided: z.boolean(), deadline: z.string() }),
+  ),
+});

@@ -1,10 +1,11 @@
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { Request } from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import type { ZodType, ZodTypeDef } from 'zod';
+import { z } from 'zod';
 import type { AppDeps } from '../app';
-import { deny, principalOf, requireRole, type Principal } from '../auth';
-import { Problem, fromZod } from '../problem';
+import { deny, type Principal } from '../auth';
+import { ALL_ROLES, decodeCursor, encodeCursor, ownDepartmentOf, pageOf, type ApiBuilder } from '../endpoint';
+import { Problem } from '../problem';
 import { startCase, type CaseServiceDeps, type StartCaseInput } from '../case-service';
 import { appendAudit } from '../../audit/log';
 import { Prisma } from '../../prisma/client';
@@ -14,8 +15,13 @@ import { PROCEDURE_ENUM, type CaseAction, type ProcedureCode } from '../../workf
 import {
   actionBody,
   caseIdParam,
+  caseSummarySchema,
+  caseViewSchema,
   changeEventBody,
+  changeEventResponse,
   disputeQuery,
+  disputeResponse,
+  idempotencyHeader,
   idempotencyKey,
   listQuery,
   startCaseBody,
@@ -28,18 +34,6 @@ const CODE_OF = Object.fromEntries(Object.entries(PROCEDURE_ENUM).map(([c, e]) =
   string,
   ProcedureCode | undefined
 >;
-
-function parse<O>(schema: ZodType<O, ZodTypeDef, unknown>, input: unknown): O {
-  const r = schema.safeParse(input);
-  if (!r.success) throw fromZod(r.error);
-  return r.data;
-}
-
-function wrap(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    fn(req, res).catch(next);
-  };
-}
 
 function requireIdempotencyKey(req: Request): string {
   const raw = req.header('Idempotency-Key');
@@ -54,13 +48,6 @@ function requireIdempotencyKey(req: Request): string {
   if (!r.success)
     throw new Problem(400, 'invalid_idempotency_key', r.error.issues[0]?.message ?? 'Idempotency-Key 无效');
   return r.data;
-}
-
-async function ownDepartment(deps: AppDeps, req: Request, p: Principal, what: string): Promise<string> {
-  if (p.role !== 'DEPARTMENT' || !p.departmentId) {
-    return deny(deps.db, req, p, `只有部门业务系统才能${what}, 且只能代表本部门`);
-  }
-  return p.departmentId;
 }
 
 function visibleTo(
@@ -292,20 +279,33 @@ async function caseInputOf(
   }
 }
 
+const caseIdPath = z.object({ id: z.string().max(64).openapi({ example: 'GX-2026-000123' }) });
+
 /**
  * Case API (issue 4): start P1/P2/P4/P5, act through the workflow's Update, read the Postgres projection.
  */
-export function caseRoutes(deps: AppDeps): Router {
-  const router = Router();
+export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
   const { db } = deps;
+  const caseProblems = { 404: '案件不存在或调用方不是案件当事方 (二者不作区分, 以免泄露案件编号)' };
 
-  router.post(
-    '/cases',
-    wrap(async (req, res) => {
-      const p = principalOf(res);
-      const own = await ownDepartment(deps, req, p, '发起案件');
+  api.add({
+    method: 'post',
+    path: '/cases',
+    operationId: 'startCase',
+    summary: '发起法定时限案件 (P1 共享申请 / P2 协商 / P4 疑义校核 / P5 目录更新)',
+    description: '只能代表本部门发起。必须带 Idempotency-Key: 用相同的键重试只会返回同一案件。',
+    tag: 'cases',
+    roles: ['DEPARTMENT'],
+    headers: idempotencyHeader,
+    body: startCaseBody,
+    responses: {
+      201: { description: '案件已创建, 流程已启动', schema: caseViewSchema },
+      200: { description: '同一 Idempotency-Key 的重试: 返回已创建的案件', schema: caseViewSchema },
+    },
+    problems: { 422: '资源不存在、已停止共享, 或按办法不适用该程序 (如无条件共享资源无须申请)' },
+    async handle({ req, res, principal: p, body }) {
+      const own = await ownDepartmentOf(db, req, p, '发起案件');
       const key = requireIdempotencyKey(req);
-      const body = parse(startCaseBody, req.body);
       const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : new Date().toISOString();
       if (Date.parse(receivedAt) > Date.now() + 5 * 60_000) {
         throw new Problem(422, 'received_in_future', '受理时间 (receivedAt) 不能晚于当前时间');
@@ -331,16 +331,25 @@ export function caseRoutes(deps: AppDeps): Router {
         .status(created ? 201 : 200)
         .location(`/api/v1/cases/${caseId}`)
         .json(await fullView(deps, p, row));
-    }),
-  );
+    },
+  });
 
-  router.post(
-    '/change-events',
-    requireRole(db, 'SUPERVISOR', 'ADMIN'),
-    wrap(async (req, res) => {
-      const p = principalOf(res);
+  api.add({
+    method: 'post',
+    path: '/change-events',
+    operationId: 'recordChangeEvent',
+    summary: '登记法律法规修订或职能调整, 为每个受影响部门启动目录更新 (P5, 第九条)',
+    tag: 'cases',
+    roles: ['SUPERVISOR', 'ADMIN'],
+    headers: idempotencyHeader,
+    body: changeEventBody,
+    responses: {
+      201: { description: '已为受影响部门启动目录更新案件', schema: changeEventResponse },
+      200: { description: '同一 Idempotency-Key 的重试', schema: changeEventResponse },
+    },
+    problems: { 422: '有部门不存在' },
+    async handle({ req, res, principal: p, body }) {
       const key = requireIdempotencyKey(req);
-      const body = parse(changeEventBody, req.body);
       const known = await db.department.findMany({
         where: { id: { in: body.departmentIds } },
         select: { id: true },
@@ -376,16 +385,28 @@ export function caseRoutes(deps: AppDeps): Router {
         });
       }
       res.status(anyCreated ? 201 : 200).json({ eventKey: key, trigger, cases });
-    }),
-  );
+    },
+  });
 
-  router.post(
-    '/cases/:id/actions',
-    wrap(async (req, res) => {
-      const p = principalOf(res);
-      const row = await loadVisible(deps, req, p, req.params.id);
-      const own = await ownDepartment(deps, req, p, '办理案件');
-      const body = parse(actionBody, req.body);
+  api.add({
+    method: 'post',
+    path: '/cases/{id}/actions',
+    operationId: 'actOnCase',
+    summary: '办理案件: 批准、拒绝、协商、决定、校核答复、目录已更新等',
+    description: '办理人总是调用方所属部门; 只有当前阶段的责任部门可以办理。',
+    tag: 'cases',
+    roles: ['DEPARTMENT'],
+    params: caseIdPath,
+    body: actionBody,
+    responses: { 200: { description: '办理后的案件', schema: caseViewSchema } },
+    problems: {
+      ...caseProblems,
+      409: '当前阶段不能执行该操作, 或案件已办结',
+      422: '缺少办法要求的理由或范围',
+    },
+    async handle({ req, res, principal: p, params, body }) {
+      const row = await loadVisible(deps, req, p, params.id);
+      const own = await ownDepartmentOf(db, req, p, '办理案件');
       const action = { ...body, actorDepartmentId: own } as CaseAction;
       try {
         await deps.temporal.workflow.getHandle(row.id).executeUpdate(actUpdate, { args: [action] });
@@ -394,23 +415,35 @@ export function caseRoutes(deps: AppDeps): Router {
       }
       const after = await db.case.findUniqueOrThrow({ where: { id: row.id } });
       res.json(await fullView(deps, p, after));
-    }),
-  );
+    },
+  });
 
-  router.get(
-    '/cases/:id',
-    wrap(async (req, res) => {
-      const p = principalOf(res);
-      const row = await loadVisible(deps, req, p, req.params.id);
+  api.add({
+    method: 'get',
+    path: '/cases/{id}',
+    operationId: 'getCase',
+    summary: '读取案件: 状态、期限、时间线和关联案件',
+    tag: 'cases',
+    roles: ALL_ROLES,
+    params: caseIdPath,
+    responses: { 200: { description: '案件', schema: caseViewSchema } },
+    problems: caseProblems,
+    async handle({ req, res, principal: p, params }) {
+      const row = await loadVisible(deps, req, p, params.id);
       res.json(await fullView(deps, p, row));
-    }),
-  );
+    },
+  });
 
-  router.get(
-    '/cases',
-    wrap(async (req, res) => {
-      const p = principalOf(res);
-      const q = parse(listQuery, req.query);
+  api.add({
+    method: 'get',
+    path: '/cases',
+    operationId: 'listCases',
+    summary: '案件列表 (部门只看到本部门为当事方的案件), 按到期时间排序, 游标分页',
+    tag: 'cases',
+    roles: ALL_ROLES,
+    query: listQuery,
+    responses: { 200: { description: '一页案件', schema: pageOf(caseSummarySchema) } },
+    async handle({ res, principal: p, query: q }) {
       const and: Prisma.CaseWhereInput[] = [];
       if (p.role === 'DEPARTMENT') {
         const own = p.departmentId ?? '(none)';
@@ -431,8 +464,12 @@ export function caseRoutes(deps: AppDeps): Router {
         and.push({ dueAt: { lt: limit } });
       }
       if (q.cursor) {
-        const c = decodeCursor(q.cursor);
-        and.push({ OR: [{ dueAt: { gt: c.dueAt } }, { dueAt: c.dueAt, id: { gt: c.id } }] });
+        const [dueAt, id] = decodeCursor(q.cursor, 2);
+        if (typeof dueAt !== 'string' || typeof id !== 'string' || !isDateLike(dueAt)) {
+          throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
+        }
+        const at = new Date(dueAt);
+        and.push({ OR: [{ dueAt: { gt: at } }, { dueAt: at, id: { gt: id } }] });
       }
       const rows = await db.case.findMany({
         where: { AND: and },
@@ -443,16 +480,21 @@ export function caseRoutes(deps: AppDeps): Router {
       const last = page[page.length - 1];
       res.json({
         items: page.map(summary),
-        nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null,
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.dueAt.toISOString(), last.id]) : null,
       });
-    }),
-  );
+    },
+  });
 
-  router.get(
-    '/data-disputes',
-    wrap(async (req, res) => {
-      principalOf(res);
-      const q = parse(disputeQuery, req.query);
+  api.add({
+    method: 'get',
+    path: '/data-disputes',
+    operationId: 'getDataDispute',
+    summary: '某数据项是否正在校核 (第二十一条: 校核期间仍应继续为群众办理)',
+    tag: 'cases',
+    roles: ALL_ROLES,
+    query: disputeQuery,
+    responses: { 200: { description: '校核状态', schema: disputeResponse } },
+    async handle({ res, query: q }) {
       const rows = await db.case.findMany({
         where: {
           procedure: 'P4_VERIFICATION',
@@ -473,33 +515,8 @@ export function caseRoutes(deps: AppDeps): Router {
           deadline: r.deadlineDate,
         })),
       });
-    }),
-  );
-
-  return router;
-}
-
-function encodeCursor(row: CaseRow): string {
-  return Buffer.from(JSON.stringify([row.dueAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { dueAt: Date; id: string } {
-  const bad = new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      !Array.isArray(v) ||
-      v.length !== 2 ||
-      typeof v[0] !== 'string' ||
-      typeof v[1] !== 'string' ||
-      !isDateLike(v[0])
-    ) {
-      throw bad;
-    }
-    return { dueAt: new Date(v[0]), id: v[1] };
-  } catch {
-    throw bad;
-  }
+    },
+  });
 }
 
 const UPDATE_STATUS: Record<string, number> = {

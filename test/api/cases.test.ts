@@ -261,8 +261,17 @@ describe('validation and authorization', () => {
     });
     expect(unknown.status).toBe(422);
 
+    // the body is validated before the case is looked up: a malformed action never reaches the database
     const badAction = await post('rst', '/api/v1/cases/GX-2026-999999/actions').send({ type: 'approve' });
-    expect(badAction.status).toBe(404);
+    expect(badAction.status).toBe(400);
+    expect(badAction.body.code).toBe('validation_failed');
+    const noCase = await post('rst', '/api/v1/cases/GX-2026-999999/actions').send({
+      type: 'approve',
+      scope: '参保状态',
+      purpose: '低保审核',
+    });
+    expect(noCase.status).toBe(404);
+    expect(noCase.body.code).toBe('case_not_found');
 
     const list = await get('supervisor', '/api/v1/cases?limit=101');
     expect(list.status).toBe(400);
