@@ -1,6 +1,6 @@
 import type { AppDeps } from './app';
 import { ApiBuilder } from './endpoint';
-import { caseRoutes } from './routes/cases';
+import { registerCaseRoutes } from './routes/cases';
 import { calendarRoutes } from './routes/calendar';
 import { registerContractRoutes } from './routes/contract';
 import { registerRegistryRoutes } from './routes/registry';
@@ -14,7 +14,7 @@ import { registerClientRoutes } from './routes/clients';
 export function buildApi(deps: AppDeps): ApiBuilder {
   const api = new ApiBuilder(deps.db, deps.config.limits);
   registerContractRoutes(api, deps);
-  api.router.use(caseRoutes(deps));
+  registerCaseRoutes(api, deps);
   api.router.use(calendarRoutes(deps));
   registerRegistryRoutes(api, deps);
   registerGrantRoutes(api, deps);
