@@ -201,8 +201,12 @@ export class ApiBuilder {
       description,
       content: { 'application/problem+json': { schema: problemSchema } },
     });
-    const validated = e.params || e.query || e.body || e.headers;
-    if (validated) out['400'] ??= problem('请求参数有误');
+    // any request may carry a malformed JSON body or bad parameters
+    out['400'] ??= problem('请求参数或请求体有误 (字段错误见 errors)');
+    if (e.body) {
+      out['413'] = problem('请求体超过 256 KB');
+      out['415'] = problem('不支持的字符集或内容编码');
+    }
     if (e.roles !== 'public') {
       out['401'] = problem('缺少 API 密钥, 或密钥无效、已吊销、已过期');
       if (e.roles.length < ALL_ROLES.length) out['403'] = problem('调用方角色无权执行此操作');
