@@ -107,6 +107,14 @@ function tooMany(res: Response, detail: string): void {
   });
 }
 
+/** PostgreSQL text cannot hold U+0000: refuse it up front rather than fail at the database. */
+function containsNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (depth > 32 || v === null || typeof v !== 'object') return false;
+  for (const [k, x] of Object.entries(v)) if (k.includes('\u0000') || containsNul(x, depth + 1)) return true;
+  return false;
+}
+
 export class ApiBuilder {
   readonly registry = new OpenAPIRegistry();
   /** endpoints needing no key (the contract itself, docs) */
@@ -159,6 +167,8 @@ export class ApiBuilder {
         if (roles !== 'public' && !roles.includes(principal.role)) {
           await deny(db, req, principal, `此操作需要以下角色之一: ${roles.join(', ')}`);
         }
+        const nul = [req.params, req.query, req.body].some((v) => containsNul(v));
+        if (nul) throw new Problem(400, 'invalid_character', '请求中含有 NUL (\\u0000) 字符, 无法处理');
         const params = e.params ? parse(e.params, req.params) : req.params;
         const query = e.query ? parse(e.query, req.query) : {};
         const body = e.body ? parse(e.body, req.body ?? {}) : undefined;
