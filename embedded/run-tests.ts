@@ -63,7 +63,9 @@ async function main(): Promise<number> {
     }
     say(`services ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; running jest`);
 
-    const resultsFile = path.join(dataDir, 'jest-results.json');
+    // per run, so concurrent runs in one checkout never read each other's results; copied to
+    // jest-results.json at the end for .ci/run
+    const resultsFile = path.join(dataDir, `jest-results.${process.pid}.json`);
     fs.mkdirSync(dataDir, { recursive: true });
     fs.rmSync(resultsFile, { force: true });
     const code = await new Promise<number>((resolve) => {
@@ -75,7 +77,9 @@ async function main(): Promise<number> {
       jest.on('exit', (c) => resolve(c ?? 1));
     });
     if (fs.existsSync(resultsFile)) {
-      const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+      fs.copyFileSync(resultsFile, path.join(dataDir, 'jest-results.json'));
+      fs.rmSync(resultsFile, { force: true });
+      const r = JSON.parse(fs.readFileSync(path.join(dataDir, 'jest-results.json'), 'utf8'));
       // suites that crashed before running any test count as failures too
       const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
       process.stdout.write(`${r.numPassedTests} passed, ${failed} failed\n`);
