@@ -378,7 +378,8 @@ describe('responsible staff (第二十七条)', () => {
       staffRows,
     );
 
-    const ended = await post('admin', `/departments/NMG-ZRZYT/staff/${added.body.id}/end`, {});
+    // no body at all: ends now
+    const ended = await post('admin', `/departments/NMG-ZRZYT/staff/${added.body.id}/end`);
     expect(ended.status).toBe(200);
     expect(ended.body.noResponsibleStaff).toBe(true);
     expect(ended.body.staff.current).toBe(false);
@@ -967,5 +968,31 @@ describe('stop-sharing notices (第十八条)', () => {
     expect((await get('supervisor', '/stop-notices?resource=SB-0003')).body.items).toHaveLength(1);
     expect((await get('supervisor', '/stop-notices?pending=maybe')).status).toBe(400);
     expect((await get('supervisor', '/stop-notices?cursor=WyJ4Il0')).body.code).toBe('invalid_cursor');
+  });
+});
+
+describe('races and the contract checker itself', () => {
+  it('two simultaneous filings on one resource: one notice, one 409', async () => {
+    const file = () =>
+      post('admin', '/resources/FR-0001/stop-notices', { reason: '登记系统停机', effectiveAt: inHours(24) });
+    const statuses = (await Promise.all([file(), file(), file()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409]);
+    expect(await api.tdb.db.stopSharingNotice.count({ where: { resourceId: 'FR-0001' } })).toBe(1);
+  });
+
+  it('two simultaneous creations of one department: one 201, the other 409', async () => {
+    const create = () =>
+      post('admin', '/departments', { id: 'BT', name: '包头市人民政府', level: 'LEAGUE_CITY' });
+    const statuses = (await Promise.all([create(), create()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409]);
+  });
+
+  it('rejects bodies that do not match the schema and undeclared statuses', () => {
+    const fake = (status: number, body: unknown) =>
+      ({ status, body, headers: { 'content-type': 'application/json' } }) as unknown as request.Response;
+    expect(() =>
+      checkContract('get', '/api/v1/departments', fake(200, { items: [{ id: 1 }], nextCursor: null })),
+    ).toThrow(/does not match/);
+    expect(() => checkContract('get', '/api/v1/departments', fake(418, {}))).toThrow(/not declared/);
   });
 });
