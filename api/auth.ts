@@ -12,6 +12,9 @@ export interface Principal {
   role: Role;
   /** set for DEPARTMENT clients: the one department the system acts for */
   departmentId?: string;
+  /** the key this request authenticated with (rotation and self-revocation need to know it) */
+  keyId: string;
+  keyPrefix: string;
 }
 
 /** Key format `gx_<prefix>_<secret>`: the prefix finds the row, only a sha-256 of the whole key is stored. */
@@ -67,6 +70,8 @@ export function authenticate(db: Db) {
         name: row.client.name,
         role: row.client.role,
         departmentId: row.client.departmentId ?? undefined,
+        keyId: row.id,
+        keyPrefix: row.prefix,
       } satisfies Principal;
       next();
     } catch (e) {

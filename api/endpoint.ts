@@ -132,18 +132,25 @@ export class ApiBuilder {
       scheme: 'bearer',
       description: 'API 密钥, 形如 gx_<12位十六进制>_<密钥>; 也可用 X-API-Key 头',
     });
+    const auth = authenticate(db);
     this.router.use(
-      // brute force on keys: only failed authentications count, per source address
+      // a failed authentication is remembered, not answered yet, so the limiter below can count it
+      (req, res, next) =>
+        auth(req, res, (err?: unknown) => {
+          res.locals.authError = err;
+          next();
+        }),
+      // brute force on keys: only failed authentications count, per source address; callers with a valid key
+      // behind the same address (a shared government NAT) are never held back by someone else's failures
       rateLimit({
         windowMs: 15 * 60_000,
         limit: limits.authFailuresPer15Min,
-        skipSuccessfulRequests: true,
-        requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+        skip: (_req, res) => res.locals.authError === undefined,
         standardHeaders: 'draft-7',
         legacyHeaders: false,
         handler: (_req, res) => tooMany(res, '身份认证失败次数过多, 请 15 分钟后再试'),
       }),
-      authenticate(db),
+      (_req, res, next) => next(res.locals.authError),
       rateLimit({
         windowMs: 60_000,
         limit: limits.perClientPerMinute,

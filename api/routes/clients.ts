@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { appendAudit } from '../../audit/log';
 import type { Prisma } from '../../prisma/client';
 import type { AppDeps } from '../app';
@@ -97,23 +97,6 @@ function clientOf(c: ClientRow, now: Date) {
     revokedBy: c.revokedBy,
     keys: c.keys.map((k) => keyOf(k, !!c.revokedAt, now)),
   };
-}
-
-/**
- * Prefix of the key this request authenticated with. `authenticate` has already accepted that very header, so
- * the prefix names the key row in use. (The principal does not carry the key id; see report.)
- */
-function prefixInUse(req: Request): string {
-  const auth = req.headers.authorization;
-  const header = req.headers['x-api-key'];
-  const key = auth?.startsWith('Bearer ')
-    ? auth.slice(7).trim()
-    : typeof header === 'string'
-      ? header.trim()
-      : '';
-  const m = /^gx_([0-9a-f]{12})_/.exec(key);
-  if (!m) throw new Problem(401, 'invalid_credentials', 'API 密钥无效、已吊销或已过期');
-  return m[1];
 }
 
 /** Responses carrying a plaintext key must not be kept by any cache or proxy. */
@@ -254,12 +237,11 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     tag: 'identity',
     roles: ALL_ROLES,
     responses: { 200: { description: '调用方身份', schema: meView } },
-    async handle({ req, res, principal }) {
+    async handle({ res, principal }) {
       const now = new Date();
-      const prefix = prefixInUse(req);
       const [c, key] = await Promise.all([
         loadClient(principal.clientId, now),
-        db.apiKey.findUniqueOrThrow({ where: { prefix } }),
+        db.apiKey.findUniqueOrThrow({ where: { id: principal.keyId } }),
       ]);
       res.json({
         clientId: c.id,
@@ -311,9 +293,9 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       404: '密钥不存在或不属于调用方 (key_not_found)',
       409: '密钥已吊销 (key_already_revoked), 或是本次请求所用的密钥 (key_in_use)',
     },
-    async handle({ req, res, principal, params, body }) {
+    async handle({ res, principal, params, body }) {
       const row = await db.$transaction((tx) =>
-        revokeKey(tx, principal.clientId, params.keyId, principal.clientId, prefixInUse(req), body.reason),
+        revokeKey(tx, principal.clientId, params.keyId, principal.clientId, principal.keyPrefix, body.reason),
       );
       res.json(keyOf(row, false, new Date()));
     },
@@ -535,9 +517,9 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       404: '客户端或密钥不存在 (key_not_found)',
       409: '密钥已吊销 (key_already_revoked), 或是本次请求所用的密钥 (key_in_use)',
     },
-    async handle({ req, res, principal, params, body }) {
+    async handle({ res, principal, params, body }) {
       // an admin revoking the key it is calling with would lock itself out mid-request
-      const inUse = params.id === principal.clientId ? prefixInUse(req) : undefined;
+      const inUse = params.id === principal.clientId ? principal.keyPrefix : undefined;
       const row = await db.$transaction((tx) =>
         revokeKey(tx, params.id, params.keyId, principal.clientId, inUse, body.reason),
       );
