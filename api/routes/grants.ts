@@ -193,7 +193,8 @@ export function registerGrantRoutes(api: ApiBuilder, deps: AppDeps): void {
           `共享授权 ${row.id} 已${at ? `于 ${shanghaiTime(at)} ` : ''}撤销, 不能再次撤销`,
         );
       if (row.revokedAt) throw already(row.revokedAt);
-      const revokedBy = p.departmentId ?? p.clientId;
+      // the acting department for a department system; the client itself for an administrator
+      const revokedBy = p.role === 'DEPARTMENT' && p.departmentId ? p.departmentId : p.clientId;
       const updated = await db.$transaction(async (tx) => {
         // conditional update: of two concurrent revokes exactly one wins, the other gets 409 and writes nothing
         const now = new Date();
