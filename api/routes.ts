@@ -1,7 +1,7 @@
 import type { AppDeps } from './app';
 import { ApiBuilder } from './endpoint';
 import { registerCaseRoutes } from './routes/cases';
-import { calendarRoutes } from './routes/calendar';
+import { registerCalendarRoutes } from './routes/calendar';
 import { registerContractRoutes } from './routes/contract';
 import { registerRegistryRoutes } from './routes/registry';
 import { registerGrantRoutes } from './routes/grants';
@@ -15,7 +15,7 @@ export function buildApi(deps: AppDeps): ApiBuilder {
   const api = new ApiBuilder(deps.db, deps.config.limits);
   registerContractRoutes(api, deps);
   registerCaseRoutes(api, deps);
-  api.router.use(calendarRoutes(deps));
+  registerCalendarRoutes(api, deps);
   registerRegistryRoutes(api, deps);
   registerGrantRoutes(api, deps);
   registerClientRoutes(api, deps);
