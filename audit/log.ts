@@ -10,9 +10,24 @@ export interface AuditEntry {
 
 const GENESIS = '0'.repeat(64);
 
+/**
+ * JSON with object keys sorted at every level: Postgres jsonb does not keep key order, so a hash over the
+ * written order could never be recomputed from what is read back.
+ */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
 export function chainHash(prevHash: string, at: Date, e: AuditEntry): string {
   return createHash('sha256')
-    .update(JSON.stringify([prevHash, at.toISOString(), e.actor, e.action, e.target ?? null, e.data ?? {}]))
+    .update(canonicalJson([prevHash, at.toISOString(), e.actor, e.action, e.target ?? null, e.data ?? {}]))
     .digest('hex');
 }
 

@@ -6,6 +6,7 @@ import type { AppDeps } from '../app';
 import { deny, type Principal } from '../auth';
 import { ALL_ROLES, decodeCursor, encodeCursor, ownDepartmentOf, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
+import { isResourceStopped } from './registry';
 import { startCase, type CaseServiceDeps, type StartCaseInput } from '../case-service';
 import { appendAudit } from '../../audit/log';
 import { Prisma } from '../../prisma/client';
@@ -178,7 +179,8 @@ async function reportLateness(deps: AppDeps, discoveredAt: string, receivedAt: s
 async function resourceOrFail(deps: AppDeps, resourceId: string) {
   const resource = await deps.db.resource.findUnique({ where: { id: resourceId } });
   if (!resource) throw new Problem(422, 'unknown_resource', `目录中没有信息资源 ${resourceId}`);
-  if (resource.status === 'STOPPED') {
+  // a stop notice whose time has come stops the resource even before anyone updates the stored status
+  if (await isResourceStopped(deps.db, resourceId)) {
     throw new Problem(
       422,
       'resource_stopped',

@@ -333,6 +333,29 @@ describe('validation and authorization', () => {
     expect((await get('rst', `/api/v1/cases/${id}`)).status).toBe(200);
   });
 
+  test('a stop notice that has taken effect stops new requests, though the stored status still says published', async () => {
+    const before = await tdb.db.case.count();
+    // filed earlier (第十八条); its effective time has passed, nothing has touched the resource row
+    await tdb.db.stopSharingNotice.create({
+      data: {
+        resourceId: 'MZ-0012',
+        reason: '系统迁移, 暂停共享',
+        effectiveAt: new Date(Date.now() - 60_000),
+        filedBy: 'NMG-MZT',
+      },
+    });
+    expect((await tdb.db.resource.findUniqueOrThrow({ where: { id: 'MZ-0012' } })).status).toBe('PUBLISHED');
+    const r = await post('rst', '/api/v1/cases', freshKey()).send({
+      procedure: 'P1',
+      resourceId: 'MZ-0012',
+      purpose: '就业困难人员认定',
+      scope: '低保资格',
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('resource_stopped');
+    expect(await tdb.db.case.count()).toBe(before);
+  });
+
   test('unauthenticated calls are 401', async () => {
     expect((await request(app).get('/api/v1/cases')).status).toBe(401);
   });
