@@ -3,6 +3,10 @@
  * 十九、二十条 is testable without a database. The route loads the rows, this decides, the route logs.
  */
 
+import { stopStateOf } from './resource-stop';
+
+export { stopStateOf, type StopState } from './resource-stop';
+
 export type ShareType = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 
 export const DECISION_CODES = [
@@ -64,34 +68,6 @@ export interface Decision<G extends DecisionGrant> {
  */
 export function normalisePurpose(s: string): string {
   return s.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
-}
-
-export interface StopState {
-  stopped: boolean;
-  /** when the stop took or takes effect */
-  at?: Date;
-  reason?: string;
-}
-
-/**
- * A resource is stopped when marked STOPPED or when a filed stop notice (第十八条) has taken effect and was not
- * withdrawn. A notice not yet effective is reported as upcoming (stopped: false, at set).
- */
-export function stopStateOf(
-  resource: Pick<DecisionResource, 'status'>,
-  notices: readonly DecisionStopNotice[],
-  now: Date,
-): StopState {
-  const live = notices
-    .filter((n) => !n.withdrawnAt)
-    .sort((a, b) => a.effectiveAt.getTime() - b.effectiveAt.getTime());
-  const effective = live.filter((n) => n.effectiveAt <= now).pop();
-  if (effective) return { stopped: true, at: effective.effectiveAt, reason: effective.reason };
-  if (resource.status === 'STOPPED') return { stopped: true };
-  const upcoming = live.find((n) => n.effectiveAt > now);
-  return upcoming
-    ? { stopped: false, at: upcoming.effectiveAt, reason: upcoming.reason }
-    : { stopped: false };
 }
 
 export type GrantState = 'active' | 'revoked' | 'expired' | 'resource_stopped';

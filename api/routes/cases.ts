@@ -6,7 +6,7 @@ import type { AppDeps } from '../app';
 import { deny, type Principal } from '../auth';
 import { ALL_ROLES, decodeCursor, encodeCursor, ownDepartmentOf, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
-import { isResourceStopped } from './registry';
+import { isResourceStopped } from '../resource-stop';
 import { startCase, type CaseServiceDeps, type StartCaseInput } from '../case-service';
 import { appendAudit } from '../../audit/log';
 import { Prisma } from '../../prisma/client';

@@ -3,6 +3,7 @@ import type { AppDeps } from '../app';
 import { deny, type Principal } from '../auth';
 import { decodeCursor, encodeCursor, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
+import { sharedResourceWhere } from '../resource-stop';
 import { decideAccess, grantStateOf, shanghaiTime, stopStateOf } from '../access-decision';
 import { appendAudit } from '../../audit/log';
 import type { Prisma } from '../../prisma/client';
@@ -67,10 +68,7 @@ function activeWhere(now: Date): Prisma.GrantWhereInput {
   return {
     revokedAt: null,
     OR: [{ validUntil: null }, { validUntil: { gt: now } }],
-    resource: {
-      status: 'PUBLISHED',
-      stopNotices: { none: { withdrawnAt: null, effectiveAt: { lte: now } } },
-    },
+    resource: sharedResourceWhere(now),
   };
 }
 

@@ -12,6 +12,7 @@ import type { AppDeps } from '../app';
 import { deny, type Principal } from '../auth';
 import { ALL_ROLES, decodeCursor, encodeCursor, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
+import { effectiveStopWhere, noticeState, stopStateOf } from '../resource-stop';
 import { appendAudit } from '../../audit/log';
 import {
   Prisma,
@@ -78,33 +79,8 @@ function isCurrent(s: Staff, now: Date): boolean {
   return s.activeFrom <= now && (s.activeUntil === null || s.activeUntil > now);
 }
 
-/** A stop notice takes effect by the clock: no job flips the column, readers compute it. */
-function effectiveStopWhere(now: Date): Prisma.StopSharingNoticeWhereInput {
-  return { withdrawnAt: null, effectiveAt: { lte: now } };
-}
-
-function noticeState(n: StopSharingNotice, now: Date): 'pending' | 'effective' | 'withdrawn' {
-  if (n.withdrawnAt) return 'withdrawn';
-  return n.effectiveAt <= now ? 'effective' : 'pending';
-}
-
 function effectiveStatus(r: Resource, notices: StopSharingNotice[], now: Date): Resource['status'] {
-  if (r.status === 'STOPPED') return 'STOPPED';
-  return notices.some((n) => noticeState(n, now) === 'effective') ? 'STOPPED' : 'PUBLISHED';
-}
-
-/**
- * Whether a resource is stopped right now, counting stop notices whose time has come (第十八条). For other
- * modules (e.g. starting a P1 case) that must not rely on the stored status column alone.
- */
-export async function isResourceStopped(db: Db, resourceId: string, now = new Date()): Promise<boolean> {
-  const n = await db.resource.count({
-    where: {
-      id: resourceId,
-      OR: [{ status: 'STOPPED' }, { stopNotices: { some: effectiveStopWhere(now) } }],
-    },
-  });
-  return n > 0;
+  return stopStateOf(r, notices, now).stopped ? 'STOPPED' : 'PUBLISHED';
 }
 
 const needsLegalBasis = (t: ShareType) => t !== 'UNCONDITIONAL';

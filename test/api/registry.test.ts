@@ -7,7 +7,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type request from 'supertest';
 import { createTestApi, type TestApi, type Who } from '../support/api';
-import { isResourceStopped } from '../../api/routes/registry';
+import { isResourceStopped } from '../../api/resource-stop';
 
 let api: TestApi;
 let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>> };
