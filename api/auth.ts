@@ -80,14 +80,28 @@ export function authenticate(db: Db) {
   };
 }
 
-/** Denied attempts are audited (第二十二条: no access beyond one's role). */
-export async function deny(db: Db, req: Request, principal: Principal, detail: string): Promise<never> {
+/**
+ * Records a denied attempt (第二十二条: no access beyond one's role). Used directly where the answer is a 404
+ * that hides someone else's object, so ids do not leak but the attempt is still on record.
+ */
+export async function recordDenied(
+  db: Db,
+  req: Request,
+  principal: Principal,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   await appendAudit(db, {
     actor: principal.clientId,
     action: 'access_denied',
     target: `${req.method} ${req.originalUrl.split('?')[0]}`,
-    data: { role: principal.role, departmentId: principal.departmentId ?? null, detail },
+    data: { role: principal.role, departmentId: principal.departmentId ?? null, detail, ...extra },
   });
+}
+
+/** Denied attempts are audited, then answered 403. */
+export async function deny(db: Db, req: Request, principal: Principal, detail: string): Promise<never> {
+  await recordDenied(db, req, principal, detail);
   throw new Problem(403, 'forbidden', detail);
 }
 

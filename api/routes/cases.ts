@@ -3,11 +3,17 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
-import { deny, type Principal } from '../auth';
+import { deny, recordDenied, type Principal } from '../auth';
 import { ALL_ROLES, decodeCursor, encodeCursor, ownDepartmentOf, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import { isResourceStopped } from '../resource-stop';
-import { startCase, type CaseServiceDeps, type StartCaseInput } from '../case-service';
+import {
+  IdempotencyKeyReused,
+  requestFingerprint,
+  startCase,
+  type CaseServiceDeps,
+  type StartCaseInput,
+} from '../case-service';
 import { appendAudit } from '../../audit/log';
 import { Prisma } from '../../prisma/client';
 import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
@@ -69,17 +75,7 @@ async function loadVisible(deps: AppDeps, req: Request, p: Principal, rawId: str
   const row = await deps.db.case.findUnique({ where: { id: rawId } });
   if (!row) throw notFound;
   if (!visibleTo(p, row)) {
-    await appendAudit(deps.db, {
-      actor: p.clientId,
-      action: 'access_denied',
-      target: `${req.method} ${req.originalUrl.split('?')[0]}`,
-      data: {
-        role: p.role,
-        departmentId: p.departmentId ?? null,
-        detail: 'case of other departments',
-        caseId: rawId,
-      },
-    });
+    await recordDenied(deps.db, req, p, 'case of other departments', { caseId: rawId });
     throw notFound;
   }
   return row;
@@ -281,6 +277,22 @@ async function caseInputOf(
   }
 }
 
+async function startOnce<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    if (e instanceof IdempotencyKeyReused) {
+      throw new Problem(
+        422,
+        'idempotency_key_reused',
+        `该 Idempotency-Key 已用于案件 ${e.caseId}, 但本次请求内容不同: 新请求请使用新的键`,
+        { caseId: e.caseId },
+      );
+    }
+    throw e;
+  }
+}
+
 const caseIdPath = z.object({ id: z.string().max(64).openapi({ example: 'GX-2026-000123' }) });
 
 /**
@@ -304,7 +316,9 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       201: { description: '案件已创建, 流程已启动', schema: caseViewSchema },
       200: { description: '同一 Idempotency-Key 的重试: 返回已创建的案件', schema: caseViewSchema },
     },
-    problems: { 422: '资源不存在、已停止共享, 或按办法不适用该程序 (如无条件共享资源无须申请)' },
+    problems: {
+      422: '资源不存在、已停止共享, 或按办法不适用该程序 (如无条件共享资源无须申请); 或 Idempotency-Key 已用于内容不同的请求',
+    },
     async handle({ req, res, principal: p, body }) {
       const own = await ownDepartmentOf(db, req, p, '发起案件');
       const key = requireIdempotencyKey(req);
@@ -313,13 +327,16 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
         throw new Problem(422, 'received_in_future', '受理时间 (receivedAt) 不能晚于当前时间');
       }
       const input = await caseInputOf(deps, req, p, own, body, receivedAt);
-      const { caseId, created } = await startCase(serviceDeps(deps), {
-        ...input,
-        receivedAt,
-        clientId: p.clientId,
-        idempotencyKey: key,
-        actor: own,
-      });
+      const { caseId, created } = await startOnce(() =>
+        startCase(serviceDeps(deps), {
+          ...input,
+          receivedAt,
+          clientId: p.clientId,
+          idempotencyKey: key,
+          requestHash: requestFingerprint(body),
+          actor: own,
+        }),
+      );
       if (created) {
         await appendAudit(db, {
           actor: p.clientId,
@@ -349,7 +366,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       201: { description: '已为受影响部门启动目录更新案件', schema: changeEventResponse },
       200: { description: '同一 Idempotency-Key 的重试', schema: changeEventResponse },
     },
-    problems: { 422: '有部门不存在' },
+    problems: { 422: '有部门不存在, 或 Idempotency-Key 已用于内容不同的请求' },
     async handle({ req, res, principal: p, body }) {
       const key = requireIdempotencyKey(req);
       const known = await db.department.findMany({
@@ -366,15 +383,19 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       const trigger = { kind: body.kind, title: body.title, reference: body.reference };
       const cases: { departmentId: string; caseId: string; created: boolean }[] = [];
       for (const departmentId of body.departmentIds) {
-        const r = await startCase(serviceDeps(deps), {
-          procedure: 'P5',
-          responsibleDepartmentId: departmentId,
-          receivedAt,
-          details: { trigger, changeEventKey: key },
-          clientId: p.clientId,
-          idempotencyKey: `${key}:${departmentId}`,
-          actor: p.clientId,
-        });
+        const r = await startOnce(() =>
+          startCase(serviceDeps(deps), {
+            procedure: 'P5',
+            responsibleDepartmentId: departmentId,
+            receivedAt,
+            details: { trigger, changeEventKey: key },
+            clientId: p.clientId,
+            idempotencyKey: `${key}:${departmentId}`,
+            // the trigger, not the department list: the same event may be widened to more departments later
+            requestHash: requestFingerprint({ trigger, receivedAt: body.receivedAt ?? null }),
+            actor: p.clientId,
+          }),
+        );
         cases.push({ departmentId, ...r });
       }
       const anyCreated = cases.some((c) => c.created);
@@ -413,7 +434,12 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       try {
         await deps.temporal.workflow.getHandle(row.id).executeUpdate(actUpdate, { args: [action] });
       } catch (e) {
-        throw problemOfUpdate(e, row);
+        const problem = problemOfUpdate(e, row);
+        // a party acting out of turn (e.g. the requester approving its own request) is a denied attempt too
+        if (problem instanceof Problem && problem.status === 403) {
+          await recordDenied(db, req, p, problem.detail, { caseId: row.id, action: body.type });
+        }
+        throw problem;
       }
       const after = await db.case.findUniqueOrThrow({ where: { id: row.id } });
       res.json(await fullView(deps, p, after));

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { appendAudit } from '../../audit/log';
 import type { Prisma } from '../../prisma/client';
 import type { AppDeps } from '../app';
-import { newApiKey, type Principal } from '../auth';
+import { newApiKey, recordDenied, type Principal } from '../auth';
 import { ALL_ROLES, decodeCursor, encodeCursor, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import {
@@ -293,7 +293,12 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       404: '密钥不存在或不属于调用方 (key_not_found)',
       409: '密钥已吊销 (key_already_revoked), 或是本次请求所用的密钥 (key_in_use)',
     },
-    async handle({ res, principal, params, body }) {
+    async handle({ req, res, principal, params, body }) {
+      const target = await db.apiKey.findUnique({ where: { id: params.keyId }, select: { clientId: true } });
+      if (target && target.clientId !== principal.clientId) {
+        // another client's credential: answered like a missing key, but on record as a denied attempt
+        await recordDenied(db, req, principal, 'key of another client', { keyId: params.keyId });
+      }
       const row = await db.$transaction((tx) =>
         revokeKey(tx, principal.clientId, params.keyId, principal.clientId, principal.keyPrefix, body.reason),
       );

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { AppDeps } from '../app';
-import { deny, type Principal } from '../auth';
+import { deny, recordDenied, type Principal } from '../auth';
 import { decodeCursor, encodeCursor, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import { sharedResourceWhere } from '../resource-stop';
@@ -82,17 +82,7 @@ async function loadVisible(deps: AppDeps, req: Request, p: Principal, id: string
     p.role !== 'DEPARTMENT' ||
     (!!own && (row.consumerDepartmentId === own || row.resource.providerDepartmentId === own));
   if (!visible) {
-    await appendAudit(deps.db, {
-      actor: p.clientId,
-      action: 'access_denied',
-      target: `${req.method} ${req.originalUrl.split('?')[0]}`,
-      data: {
-        role: p.role,
-        departmentId: p.departmentId ?? null,
-        detail: 'grant of other departments',
-        grantId: id,
-      },
-    });
+    await recordDenied(deps.db, req, p, 'grant of other departments', { grantId: id });
     throw notFound;
   }
   return row;

@@ -100,6 +100,17 @@ describe('P1 through HTTP', () => {
     expect(again.body.id).toBe(first.body.id);
     expect(await tdb.db.case.count({ where: { idempotencyKey: key } })).toBe(1);
 
+    // the same key with a different request is a client bug: refused, never merged into the first case
+    const reused = await post('mzt', '/api/v1/cases', key).send({
+      procedure: 'P1',
+      resourceId: 'SB-0003',
+      purpose: '另一个用途',
+      scope: '参保状态、缴费基数',
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: 'idempotency_key_reused', caseId: first.body.id });
+    expect(await tdb.db.case.count({ where: { idempotencyKey: key } })).toBe(1);
+
     const id = first.body.id as string;
     await waitForEvent(id, 'received', 'mzt');
 
@@ -112,6 +123,10 @@ describe('P1 through HTTP', () => {
     expect(wrong.status).toBe(403);
     expect(wrong.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(wrong.body).toMatchObject({ code: 'wrong_party', detail: expect.stringMatching(/责任部门/) });
+    const denied = await tdb.db.auditLog.findFirst({
+      where: { action: 'access_denied', target: `POST /api/v1/cases/${id}/actions` },
+    });
+    expect(denied?.data).toMatchObject({ departmentId: 'NMG-MZT', caseId: id, action: 'approve' });
 
     const ok = await post('rst', `/api/v1/cases/${id}/actions`).send({
       type: 'approve',
