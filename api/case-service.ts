@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { canonicalJson } from '../audit/log';
 import { Prisma, type Db } from '../prisma/client';
 import { allocateCaseId } from '../activities/case-ids';
 import type { CalendarProvider } from '../activities';
@@ -19,7 +21,21 @@ export interface StartCaseInput {
   details?: Record<string, unknown>;
   clientId?: string;
   idempotencyKey?: string;
+  /** fingerprint of the request that carried the key (see requestFingerprint) */
+  requestHash?: string;
   actor?: string;
+}
+
+/** The same Idempotency-Key sent again with a different request: a client bug, refused rather than merged. */
+export class IdempotencyKeyReused extends Error {
+  constructor(readonly caseId: string) {
+    super(`idempotency key already used for case ${caseId} with a different request`);
+  }
+}
+
+/** sha-256 of the request in canonical JSON, so key order and whitespace do not matter. */
+export function requestFingerprint(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
 export interface CaseServiceDeps {
@@ -49,6 +65,9 @@ export async function startCase(
       where: { clientId_idempotencyKey: { clientId: input.clientId, idempotencyKey: input.idempotencyKey } },
     });
     if (existing) {
+      if (existing.requestHash && input.requestHash && existing.requestHash !== input.requestHash) {
+        throw new IdempotencyKeyReused(existing.id);
+      }
       await ensureWorkflow(deps, startOf(existing));
       return { caseId: existing.id, created: false };
     }
@@ -86,6 +105,7 @@ export async function startCase(
         rootCaseId: start.rootCaseId,
         clientId: input.clientId,
         idempotencyKey: input.idempotencyKey,
+        requestHash: input.requestHash,
         receivedAt: new Date(receivedAt),
         workingDays,
         deadlineDate: schedule.deadline,
