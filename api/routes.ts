@@ -6,6 +6,7 @@ import { registerContractRoutes } from './routes/contract';
 import { registerRegistryRoutes } from './routes/registry';
 import { registerGrantRoutes } from './routes/grants';
 import { registerClientRoutes } from './routes/clients';
+import { registerProfileRoutes } from './routes/profiles';
 
 /**
  * Everything under /api/v1. Each capability registers its endpoints on the builder, one line each; the builder
@@ -19,5 +20,6 @@ export function buildApi(deps: AppDeps): ApiBuilder {
   registerRegistryRoutes(api, deps);
   registerGrantRoutes(api, deps);
   registerClientRoutes(api, deps);
+  registerProfileRoutes(api, deps);
   return api;
 }
