@@ -28,6 +28,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = adminUrl.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
   const db = createDb(url);
+  // Case ids are workflow ids, and every test database shares one Temporal dev server: each database counts
+  // from its own random offset, so two test files never start (and silently share) the same workflow id.
+  const offset = 100_000 + (randomBytes(4).readUInt32BE() % 800_000);
+  await db.$executeRawUnsafe(
+    `INSERT INTO "CaseSequence" (prefix, year, next)
+     SELECT p, y, ${offset} FROM unnest(ARRAY['GX','XS','XT','JH','ML']) p, generate_series(2018, 2035) y`,
+  );
   return {
     url,
     db,
