@@ -25,6 +25,8 @@ async function main(): Promise<number> {
     ...process.env,
     TEMPORAL_CLI_PATH: cli,
     TEMPORAL_TEST_SERVER_PATH: testServer,
+    // request logs of ~1,500 test requests would bury jest's report; LOG_LEVEL=info brings them back
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   const stops: (() => Promise<void>)[] = [];
   try {

@@ -116,6 +116,9 @@ describe('logs', () => {
     const stream = (logger as unknown as Record<symbol, { write(s: string): unknown }>)[
       pino.symbols.streamSym
     ];
+    // the suite runs with LOG_LEVEL=warn to keep its output readable; this test needs the request lines
+    const level = logger.level;
+    logger.level = 'info';
     const spy = jest.spyOn(stream, 'write').mockImplementation((s: string) => {
       lines.push(s);
       return true;
@@ -133,6 +136,7 @@ describe('logs', () => {
       issued = created.body.key.secret as string;
     } finally {
       spy.mockRestore();
+      logger.level = level;
     }
     const entries = lines.map((l) => JSON.parse(l) as { req?: { id?: string; url?: string }; res?: unknown });
     for (const id of ['log-check-1', 'log-check-2', 'log-check-3']) {
