@@ -24,6 +24,7 @@ const DOCS_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>API 文档 · 政务信息资源共享时限监督</title>
 <link rel="stylesheet" href="/api/v1/docs/assets/swagger-ui.css">
+<link rel="icon" type="image/png" href="/api/v1/docs/assets/favicon-32x32.png">
 </head>
 <body>
 <noscript>本页需要 JavaScript; 机器可读的接口定义见 <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>。</noscript>
