@@ -73,6 +73,8 @@ export interface Endpoint<P extends AnyZodObject, Q extends ZodTypeAny, B extend
   params?: P;
   query?: Q;
   body?: B;
+  /** documents the body as required even though its schema accepts {} (checks made past the schema) */
+  bodyRequired?: boolean;
   /** documented request headers; the handler validates them with the same schemas */
   headers?: AnyZodObject;
   responses: Record<number, EndpointResponse>;
@@ -200,7 +202,13 @@ export class ApiBuilder {
         params: e.params,
         query: e.query as AnyZodObject | undefined,
         headers: e.headers,
-        body: e.body ? { required: true, content: { 'application/json': { schema: e.body } } } : undefined,
+        body: e.body
+          ? {
+              // a body whose every field is optional may be left out (it is then read as {})
+              required: e.bodyRequired ?? !e.body.safeParse({}).success,
+              content: { 'application/json': { schema: e.body } },
+            }
+          : undefined,
       },
       responses: this.responsesOf(e),
     });

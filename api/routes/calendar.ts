@@ -324,6 +324,7 @@ export function registerCalendarRoutes(api: ApiBuilder, deps: AppDeps): void {
     params: yearParam,
     query: putQuery,
     body: arrangementBody,
+    bodyRequired: true,
     responses: {
       201: { description: '已保存为新版本, 并已通知受影响的案件', schema: loadResultSchema },
       200: { description: '预演 (dryRun=true): 未保存', schema: loadResultSchema },
