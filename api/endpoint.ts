@@ -291,6 +291,21 @@ export const pageQuery = {
   cursor: z.string().max(400).optional().openapi({ description: '上一页返回的 nextCursor' }),
 };
 
+/** One page from `limit + 1` fetched rows: the extra row only says whether a next page exists. */
+export function pageFrom<T, V>(
+  rows: T[],
+  limit: number,
+  key: (t: T) => (string | number)[],
+  view: (t: T) => V,
+): { items: V[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(view),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(key(last)) : null,
+  };
+}
+
 /** `{ items, nextCursor }`: every list that grows is paged this way. */
 export function pageOf<T extends ZodTypeAny>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -7,6 +7,7 @@ import { registerRegistryRoutes } from './routes/registry';
 import { registerGrantRoutes } from './routes/grants';
 import { registerClientRoutes } from './routes/clients';
 import { registerProfileRoutes } from './routes/profiles';
+import { registerAuditRoutes } from './routes/audit';
 
 /**
  * Everything under /api/v1. Each capability registers its endpoints on the builder, one line each; the builder
@@ -21,5 +22,6 @@ export function buildApi(deps: AppDeps): ApiBuilder {
   registerGrantRoutes(api, deps);
   registerClientRoutes(api, deps);
   registerProfileRoutes(api, deps);
+  registerAuditRoutes(api, deps);
   return api;
 }

@@ -10,7 +10,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { deny, type Principal } from '../auth';
-import { ALL_ROLES, decodeCursor, encodeCursor, pageOf, type ApiBuilder } from '../endpoint';
+import { ALL_ROLES, decodeCursor, pageFrom, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import { effectiveStopWhere, noticeState, stopStateOf } from '../resource-stop';
 import { appendAudit } from '../../audit/log';
@@ -120,15 +120,6 @@ function cursorId(cursor: string | undefined): string | undefined {
   const [id] = decodeCursor(cursor, 1);
   if (typeof id !== 'string') throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
   return id;
-}
-
-function pageFrom<T, V>(rows: T[], limit: number, key: (t: T) => (string | number)[], view: (t: T) => V) {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map(view),
-    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(key(last)) : null,
-  };
 }
 
 // ---- authorization ----------------------------------------------------------------------------------------

@@ -500,6 +500,16 @@ const ROWS: Row[] = [
     make: () => ({ path: '/calendar/working-days?from=2026-03-01&to=2026-03-31' }),
   },
   { op: 'GET /api/v1/calendar/{year}', expect: ALL_200, make: () => ({ path: '/calendar/2026' }) },
+  {
+    op: 'GET /api/v1/audit-events',
+    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200 },
+    make: () => ({ path: '/audit-events?action=access_denied&limit=5' }),
+  },
+  {
+    op: 'GET /api/v1/audit-events/verification',
+    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200 },
+    make: () => ({ path: '/audit-events/verification' }),
+  },
   { op: 'GET /api/v1/profiles', expect: ALL_200, make: () => ({ path: '/profiles' }) },
   { op: 'GET /api/v1/profiles/{id}', expect: ALL_200, make: () => ({ path: '/profiles/nmg-2018' }) },
   {
