@@ -286,6 +286,40 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   return v as (string | number)[];
 }
 
+const MIN_YEAR = 1970;
+const MAX_YEAR = 2100;
+
+/** A real time between 1970 and 2100 (ISO string or epoch milliseconds), or undefined. */
+export function instantOf(v: unknown): Date | undefined {
+  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
+  const d = new Date(t);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const year = d.getUTCFullYear();
+  return year >= MIN_YEAR && year <= MAX_YEAR ? d : undefined;
+}
+
+/**
+ * Request instants: ISO 8601 with an explicit offset, and a real time in 1970–2100 (zod's datetime alone lets
+ * offsets like +99:99 through, which become Invalid Date further on).
+ */
+const ISO_WITH_OFFSET = z.string().datetime({ offset: true });
+
+export const instantInput = z
+  .string()
+  .datetime({ offset: true, message: '应为带时区的 ISO 时间, 如 2026-03-02T09:00:00+08:00' })
+  // only judged once the format is right, so a malformed value is reported once
+  .refine((s) => !ISO_WITH_OFFSET.safeParse(s).success || instantOf(s) !== undefined, {
+    message: `时间无效或不在 ${MIN_YEAR}–${MAX_YEAR} 年之间`,
+  });
+
+/** A (time, id) keyset cursor; a time out of range or an id of the wrong type is a forged cursor. */
+export function decodeTimeCursor(cursor: string): { at: Date; id: string } {
+  const [t, id] = decodeCursor(cursor, 2);
+  const at = instantOf(t);
+  if (!at || typeof id !== 'string') throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
+  return { at, id };
+}
+
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: '每页条数 (1–100)' }),
   cursor: z.string().max(400).optional().openapi({ description: '上一页返回的 nextCursor' }),

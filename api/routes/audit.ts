@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app';
-import { decodeCursor, pageFrom, pageOf, pageQuery, type ApiBuilder } from '../endpoint';
+import { decodeCursor, instantInput, pageFrom, pageOf, pageQuery, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import { verifyAuditChain } from '../../audit/log';
 import type { Prisma } from '../../prisma/client';
 
-const instant = z.string().datetime({ offset: true, message: '应为带时区的 ISO 时间' });
+const instant = instantInput;
 
 const auditQuery = z
   .object({
@@ -67,7 +67,8 @@ export function registerAuditRoutes(api: ApiBuilder, deps: AppDeps): void {
       if (q.until) and.push({ at: { lt: new Date(q.until) } });
       if (q.cursor) {
         const [id] = decodeCursor(q.cursor, 1);
-        if (typeof id !== 'string' || !/^\d{1,19}$/.test(id)) {
+        // a bigint id: anything beyond Postgres's range is a forged cursor
+        if (typeof id !== 'string' || !/^\d{1,19}$/.test(id) || BigInt(id) > 9223372036854775807n) {
           throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
         }
         and.push({ id: { lt: BigInt(id) } });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import '../endpoint'; // adds .openapi() to zod before the schemas below use it
+import { instantInput, instantOf } from '../endpoint'; // also adds .openapi() to zod before the schemas below use it
 
 /** Request shapes of the case API (issue 4). Every input passes through one of these before any work. */
 
@@ -10,11 +10,15 @@ const id = z
   .min(1)
   .max(64)
   .regex(/^[\w.-]+$/, '只能包含字母、数字、下划线、点和连字符');
-const instant = z
-  .string()
-  .datetime({ offset: true, message: '应为带时区的 ISO 时间, 如 2026-03-02T09:00:00+08:00' });
+const instant = instantInput;
 /** A calendar date (YYYY-MM-DD, Asia/Shanghai) or an ISO instant with offset. */
-const dateOrInstant = z.union([z.string().date('应为 YYYY-MM-DD 日期或带时区的 ISO 时间'), instant]);
+const calendarDate = z
+  .string()
+  .date('应为 YYYY-MM-DD 日期或带时区的 ISO 时间')
+  .refine((s) => instantOf(`${s}T00:00:00+08:00`) !== undefined, {
+    message: '日期无效或不在 1970–2100 年之间',
+  });
+const dateOrInstant = z.union([calendarDate, instant]);
 
 export const startCaseBody = z.discriminatedUnion('procedure', [
   z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../endpoint';
+import { pageQuery, instantInput } from '../endpoint';
 
 /** Request and response shapes of the identity API (issue 5): clients, their keys, the caller itself. */
 
@@ -9,9 +9,7 @@ export const DEFAULT_OVERLAP_HOURS = 24;
 /** 30 days: long enough for a planned switch-over in every department system, short enough to end it. */
 export const MAX_OVERLAP_HOURS = 720;
 
-const instant = z
-  .string()
-  .datetime({ offset: true, message: '应为带时区的 ISO 时间, 如 2026-03-02T09:00:00+08:00' });
+const instant = instantInput;
 const iso = z.string().datetime().openapi({ description: 'ISO 8601 时间 (UTC)' });
 const name = z.string().trim().min(1, '不能为空').max(100);
 const label = z

@@ -3,7 +3,7 @@ import { appendAudit } from '../../audit/log';
 import type { Prisma } from '../../prisma/client';
 import type { AppDeps } from '../app';
 import { newApiKey, recordDenied, type Principal } from '../auth';
-import { ALL_ROLES, decodeCursor, encodeCursor, pageOf, type ApiBuilder } from '../endpoint';
+import { ALL_ROLES, decodeTimeCursor, encodeCursor, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import {
   MAX_ACTIVE_KEYS,
@@ -410,11 +410,7 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       if (q.departmentId) where.push({ departmentId: q.departmentId });
       if (q.revoked !== undefined) where.push({ revokedAt: q.revoked ? { not: null } : null });
       if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, 2);
-        if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) {
-          throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
-        }
-        const createdAt = new Date(at);
+        const { at: createdAt, id } = decodeTimeCursor(q.cursor);
         where.push({ OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: id } }] });
       }
       const rows = await db.apiClient.findMany({
@@ -466,11 +462,7 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       if (!client) throw clientNotFound(params.id);
       const where: Prisma.ApiKeyWhereInput = { clientId: client.id };
       if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, 2);
-        if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) {
-          throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
-        }
-        const createdAt = new Date(at);
+        const { at: createdAt, id } = decodeTimeCursor(q.cursor);
         where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
       }
       const rows = await db.apiKey.findMany({

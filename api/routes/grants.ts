@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { AppDeps } from '../app';
 import { deny, recordDenied, type Principal } from '../auth';
-import { decodeCursor, encodeCursor, type ApiBuilder } from '../endpoint';
+import { decodeTimeCursor, encodeCursor, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import { sharedResourceWhere } from '../resource-stop';
 import { decideAccess, grantStateOf, shanghaiTime, stopStateOf } from '../access-decision';
@@ -89,11 +89,7 @@ async function loadVisible(deps: AppDeps, req: Request, p: Principal, id: string
 }
 
 function decodeGrantCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = decodeCursor(cursor, 2);
-  const createdAt = typeof at === 'string' ? new Date(at) : new Date(NaN);
-  if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) {
-    throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
-  }
+  const { at: createdAt, id } = decodeTimeCursor(cursor);
   return { createdAt, id };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../endpoint';
+import { pageQuery, instantInput } from '../endpoint';
 
 /**
  * Request and response shapes of the registry (issue 5): departments, their 专人 (第二十七条), the resource
@@ -12,9 +12,7 @@ const text = (max = 2000) => z.string().trim().min(1, '不能为空').max(max);
 export const code = z
   .string()
   .regex(/^[A-Za-z0-9][\w.-]{0,63}$/, '应为 1–64 位编码: 字母或数字开头, 可含字母、数字、下划线、点和连字符');
-const instant = z
-  .string()
-  .datetime({ offset: true, message: '应为带时区的 ISO 时间, 如 2026-03-02T09:00:00+08:00' });
+const instant = instantInput;
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** Responses carry instants as ISO strings (UTC). */
 const at = z.string().openapi({ description: 'ISO 8601 时间 (UTC)', example: '2026-03-02T01:00:00.000Z' });
