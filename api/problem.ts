@@ -54,6 +54,20 @@ export function fromZod(err: ZodError): Problem {
   );
 }
 
+/**
+ * What of an unexpected error may be logged: its type, code and stack frames, not its message. Database and
+ * driver messages quote the values of the failed statement (names, emails), which must not reach the logs.
+ */
+export function loggableError(err: unknown): Record<string, unknown> {
+  const e = err as { name?: unknown; code?: unknown; stack?: unknown };
+  const frames = typeof e?.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)) : [];
+  return {
+    type: typeof e?.name === 'string' ? e.name : typeof err,
+    code: typeof e?.code === 'string' || typeof e?.code === 'number' ? e.code : undefined,
+    stack: frames.slice(0, 12).join('\n'),
+  };
+}
+
 /** Last error handler: known problems as they are; body-parser errors as 4xx; anything else 500 without internals. */
 export function problemHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof Problem) return sendProblem(res, err);
@@ -69,6 +83,6 @@ export function problemHandler(err: unknown, req: Request, res: Response, _next:
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return sendProblem(res, new Problem(e.status, 'bad_request', '请求无效'));
   }
-  req.log?.error({ err }, 'unhandled error');
+  req.log?.error({ err: loggableError(err) }, 'unhandled error');
   sendProblem(res, new Problem(500, 'internal_error', '服务器内部错误, 请稍后重试'));
 }
