@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { canonicalJson } from '../audit/log';
+import { appendAudit, canonicalJson } from '../audit/log';
 import { Prisma, type Db } from '../prisma/client';
 import { allocateCaseId } from '../activities/case-ids';
 import type { CalendarProvider } from '../activities';
@@ -24,6 +24,8 @@ export interface StartCaseInput {
   /** fingerprint of the request that carried the key (see requestFingerprint) */
   requestHash?: string;
   actor?: string;
+  /** audit entry written in the same transaction as the case row: a case never exists unrecorded */
+  audit?: { actor: string; data: Record<string, unknown> };
 }
 
 /** The same Idempotency-Key sent again with a different request: a client bug, refused rather than merged. */
@@ -93,28 +95,38 @@ export async function startCase(
     actor: input.actor,
   };
   try {
-    await db.case.create({
-      data: {
-        id: caseId,
-        procedure: PROCEDURE_ENUM[input.procedure],
-        stage: 'awaiting_answer',
-        resourceId: start.resourceId,
-        requesterDepartmentId: start.requesterDepartmentId,
-        responsibleDepartmentId: start.responsibleDepartmentId,
-        parentCaseId: start.parentCaseId,
-        rootCaseId: start.rootCaseId,
-        clientId: input.clientId,
-        idempotencyKey: input.idempotencyKey,
-        requestHash: input.requestHash,
-        receivedAt: new Date(receivedAt),
-        workingDays,
-        deadlineDate: schedule.deadline,
-        dueAt: new Date(schedule.dueAt),
-        provisional: schedule.provisional,
-        calendarVersion: schedule.calendarVersion,
-        profileId: profile.id,
-        details: start.details as Prisma.InputJsonValue,
-      },
+    await db.$transaction(async (tx) => {
+      await tx.case.create({
+        data: {
+          id: caseId,
+          procedure: PROCEDURE_ENUM[input.procedure],
+          stage: 'awaiting_answer',
+          resourceId: start.resourceId,
+          requesterDepartmentId: start.requesterDepartmentId,
+          responsibleDepartmentId: start.responsibleDepartmentId,
+          parentCaseId: start.parentCaseId,
+          rootCaseId: start.rootCaseId,
+          clientId: input.clientId,
+          idempotencyKey: input.idempotencyKey,
+          requestHash: input.requestHash,
+          receivedAt: new Date(receivedAt),
+          workingDays,
+          deadlineDate: schedule.deadline,
+          dueAt: new Date(schedule.dueAt),
+          provisional: schedule.provisional,
+          calendarVersion: schedule.calendarVersion,
+          profileId: profile.id,
+          details: start.details as Prisma.InputJsonValue,
+        },
+      });
+      if (input.audit) {
+        await appendAudit(tx, {
+          actor: input.audit.actor,
+          action: 'case_started',
+          target: caseId,
+          data: input.audit.data,
+        });
+      }
     });
   } catch (e) {
     if (isUniqueViolation(e) && input.clientId && input.idempotencyKey) {

@@ -4,8 +4,16 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { deny, recordDenied, type Principal } from '../auth';
-import { ALL_ROLES, decodeCursor, encodeCursor, ownDepartmentOf, pageOf, type ApiBuilder } from '../endpoint';
+import {
+  ALL_ROLES,
+  decodeTimeCursor,
+  encodeCursor,
+  ownDepartmentOf,
+  pageOf,
+  type ApiBuilder,
+} from '../endpoint';
 import { Problem } from '../problem';
+import { CalendarInputError } from '../../calendar/errors';
 import { isResourceStopped } from '../resource-stop';
 import {
   IdempotencyKeyReused,
@@ -14,7 +22,6 @@ import {
   type CaseServiceDeps,
   type StartCaseInput,
 } from '../case-service';
-import { appendAudit } from '../../audit/log';
 import { Prisma } from '../../prisma/client';
 import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
 import { actUpdate } from '../../workflows/statutory-case';
@@ -134,10 +141,6 @@ function serviceDeps(deps: AppDeps): CaseServiceDeps {
     calendars: deps.calendars,
     taskQueue: deps.config.taskQueue,
   };
-}
-
-function isDateLike(s: string): boolean {
-  return !Number.isNaN(Date.parse(s));
 }
 
 interface WorkingDaysCounter {
@@ -281,6 +284,10 @@ async function startOnce<T>(start: () => Promise<T>): Promise<T> {
   try {
     return await start();
   } catch (e) {
+    if (e instanceof CalendarInputError) {
+      // e.g. a receivedAt outside the years the working-day calendar covers
+      throw new Problem(422, e.code, e.detail, e.field ? { field: e.field } : {});
+    }
     if (e instanceof IdempotencyKeyReused) {
       throw new Problem(
         422,
@@ -335,16 +342,9 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
           idempotencyKey: key,
           requestHash: requestFingerprint(body),
           actor: own,
+          audit: { actor: p.clientId, data: { procedure: body.procedure, departmentId: own } },
         }),
       );
-      if (created) {
-        await appendAudit(db, {
-          actor: p.clientId,
-          action: 'case_started',
-          target: caseId,
-          data: { procedure: body.procedure, departmentId: own },
-        });
-      }
       const row = await db.case.findUniqueOrThrow({ where: { id: caseId } });
       res
         .status(created ? 201 : 200)
@@ -394,19 +394,16 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
             // the trigger, not the department list: the same event may be widened to more departments later
             requestHash: requestFingerprint({ trigger, receivedAt: body.receivedAt ?? null }),
             actor: p.clientId,
+            audit: {
+              actor: p.clientId,
+              data: { procedure: 'P5', departmentId, changeEventKey: key, trigger },
+            },
           }),
         );
         cases.push({ departmentId, ...r });
       }
       const anyCreated = cases.some((c) => c.created);
-      if (anyCreated) {
-        await appendAudit(db, {
-          actor: p.clientId,
-          action: 'change_event',
-          target: key,
-          data: { trigger, cases: cases.filter((c) => c.created).map((c) => c.caseId) },
-        });
-      }
+      // each case's own case_started row (written with the case) carries the event key and trigger
       res.status(anyCreated ? 201 : 200).json({ eventKey: key, trigger, cases });
     },
   });
@@ -492,11 +489,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
         and.push({ dueAt: { lt: limit } });
       }
       if (q.cursor) {
-        const [dueAt, id] = decodeCursor(q.cursor, 2);
-        if (typeof dueAt !== 'string' || typeof id !== 'string' || !isDateLike(dueAt)) {
-          throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
-        }
-        const at = new Date(dueAt);
+        const { at, id } = decodeTimeCursor(q.cursor);
         and.push({ OR: [{ dueAt: { gt: at } }, { dueAt: at, id: { gt: id } }] });
       }
       const rows = await db.case.findMany({
@@ -517,12 +510,13 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
     method: 'get',
     path: '/data-disputes',
     operationId: 'getDataDispute',
-    summary: '某数据项是否正在校核 (第二十一条: 校核期间仍应继续为群众办理)',
+    summary:
+      '某数据项是否正在校核 (第二十一条: 校核期间仍应继续为群众办理); 案件列表只含调用方为当事方的案件',
     tag: 'cases',
     roles: ALL_ROLES,
     query: disputeQuery,
     responses: { 200: { description: '校核状态', schema: disputeResponse } },
-    async handle({ res, query: q }) {
+    async handle({ res, principal: p, query: q }) {
       const rows = await db.case.findMany({
         where: {
           procedure: 'P4_VERIFICATION',
@@ -536,12 +530,15 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
         resourceId: q.resource,
         item: q.item,
         underVerification: rows.length > 0,
-        cases: rows.map((r) => ({
-          id: r.id,
-          stage: r.stage,
-          proofProvided: (r.details as { proofProvided?: unknown }).proofProvided === true,
-          deadline: r.deadlineDate,
-        })),
+        // whether the item is under verification is for everyone; which cases, only for their parties
+        cases: rows
+          .filter((r) => visibleTo(p, r))
+          .map((r) => ({
+            id: r.id,
+            stage: r.stage,
+            proofProvided: (r.details as { proofProvided?: unknown }).proofProvided === true,
+            deadline: r.deadlineDate,
+          })),
       });
     },
   });

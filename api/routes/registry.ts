@@ -10,7 +10,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { deny, type Principal } from '../auth';
-import { ALL_ROLES, decodeCursor, pageFrom, pageOf, type ApiBuilder } from '../endpoint';
+import { ALL_ROLES, decodeCursor, decodeTimeCursor, pageFrom, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import { effectiveStopWhere, noticeState, stopStateOf } from '../resource-stop';
 import { appendAudit } from '../../audit/log';
@@ -690,14 +690,21 @@ function registerResourceRoutes(api: ApiBuilder, db: Db): void {
     method: 'get',
     path: '/resources/{id}',
     operationId: 'getResource',
-    summary: '信息资源详情, 含全部停止共享报备',
+    summary: '信息资源详情; 停止共享报备 (含理由) 只对提供部门、统筹管理部门、监督方和管理员列出',
+    description:
+      '其他部门与 GET /stop-notices 一致地看不到报备记录本身, 但 status 和 stopsAt 对所有人可见: 使用部门需要知道资源何时停止。',
     tag: TAG,
     roles: ALL_ROLES,
     params: resourceParams,
     responses: { 200: { description: '资源', schema: resourceDetail } },
     problems: { 404: 'resource_not_found: 目录中没有该资源' },
-    async handle({ res, params }) {
-      res.json(await loadResource(db, params.id, new Date()));
+    async handle({ res, params, principal }) {
+      const detail = await loadResource(db, params.id, new Date());
+      const seesNotices =
+        principal.role !== 'DEPARTMENT' ||
+        principal.departmentId === detail.providerDepartmentId ||
+        (await isManagementDept(db, principal));
+      res.json(seesNotices ? detail : { ...detail, stopNotices: [] });
     },
   });
 
@@ -1074,11 +1081,7 @@ function registerStopNoticeRoutes(api: ApiBuilder, db: Db): void {
       const seesAll = principal.role !== 'DEPARTMENT' || (await isManagementDept(db, principal));
       let after: Prisma.StopSharingNoticeWhereInput = {};
       if (query.cursor) {
-        const [t, id] = decodeCursor(query.cursor, 2);
-        if (typeof t !== 'number' || typeof id !== 'string') {
-          throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
-        }
-        const filedAt = new Date(t);
+        const { at: filedAt, id } = decodeTimeCursor(query.cursor);
         after = { OR: [{ filedAt: { lt: filedAt } }, { filedAt, id: { lt: id } }] };
       }
       const pending: Prisma.StopSharingNoticeWhereInput = { withdrawnAt: null, effectiveAt: { gt: now } };

@@ -482,9 +482,9 @@ describe('P4 disputes', () => {
     });
     expect(future.status).toBe(422);
 
-    // any authenticated system may ask, e.g. the supervisor or an unrelated department
+    // any authenticated system may ask; the cases themselves are listed only to parties and supervisors
     const q = `/api/v1/data-disputes?resource=RK-0001&item=${encodeURIComponent('150102199001011234/住址')}`;
-    const under = await get('zwfwj', q);
+    const under = await get('supervisor', q);
     expect(under.status).toBe(200);
     expect(under.body).toEqual({
       resourceId: 'RK-0001',
@@ -494,6 +494,8 @@ describe('P4 disputes', () => {
         { id: report.body.id, stage: 'awaiting_answer', proofProvided: true, deadline: report.body.deadline },
       ],
     });
+    const unrelated = await get('zwfwj', q);
+    expect(unrelated.body).toMatchObject({ underVerification: true, cases: [] });
     const other = await get('zwfwj', '/api/v1/data-disputes?resource=RK-0001&item=nothing');
     expect(other.body).toMatchObject({ underVerification: false, cases: [] });
     expect((await get('zwfwj', '/api/v1/data-disputes?resource=RK-0001')).status).toBe(400);

@@ -855,9 +855,12 @@ describe('stop-sharing notices (第十八条)', () => {
       target: 'resource:RK-0001',
       data: { noticeId: filed.body.id },
     });
-    const r = await get('rst', '/resources/RK-0001');
+    const r = await get('gat', '/resources/RK-0001');
     expect(r.body).toMatchObject({ status: 'PUBLISHED', stopsAt: effectiveAt });
     expect(r.body.stopNotices).toEqual([expect.objectContaining({ id: filed.body.id, state: 'pending' })]);
+    // other departments learn when the resource stops, but not the filing (as in GET /stop-notices)
+    const consumer = await get('rst', '/resources/RK-0001');
+    expect(consumer.body).toMatchObject({ status: 'PUBLISHED', stopsAt: effectiveAt, stopNotices: [] });
 
     await expectNothingWritten(
       () => post('gat', '/resources/RK-0001/stop-notices', { reason: '再报一次', effectiveAt: inHours(72) }),
@@ -909,7 +912,7 @@ describe('stop-sharing notices (第十八条)', () => {
       where: { id: filed.body.id },
       data: { effectiveAt: new Date(Date.now() - 1000) },
     });
-    const stopped = await get('gat', '/resources/ZR-0021');
+    const stopped = await get('supervisor', '/resources/ZR-0021');
     expect(stopped.body).toMatchObject({ status: 'STOPPED', stopsAt: null });
     expect(stopped.body.stopNotices[0].state).toBe('effective');
     expect((await api.tdb.db.resource.findUniqueOrThrow({ where: { id: 'ZR-0021' } })).status).toBe(
