@@ -50,6 +50,13 @@ export function isPermanent(err: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
+/** SMTP reply code, or the socket error code (ECONNREFUSED, ETIMEDOUT) when no reply came. */
+function smtpCodeOf(err: unknown): string | undefined {
+  const e = err as { responseCode?: number; code?: string };
+  if (typeof e?.responseCode === 'number') return `SMTP ${e.responseCode}`;
+  return typeof e?.code === 'string' ? e.code : undefined;
+}
+
 export function createMailNotifier(deps: MailNotifierDeps): Notifier {
   const { db, transport, from } = deps;
   const base = deps.publicBaseUrl.replace(/\/+$/, '');
@@ -135,14 +142,12 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
         },
       });
       if (permanent) {
-        log('mail rejected permanently', {
-          messageId: row.messageId,
-          recipient: row.recipient,
-          err: message,
-        });
+        // the address and the server's text (which often quotes it) stay in the outbox row, not in logs
+        log('mail rejected permanently', { notificationId: row.id, messageId: row.messageId });
         return undefined;
       }
-      return `${row.recipient}: ${message}`;
+      // becomes the activity's failure message, kept in Temporal's history: no address in it
+      return `notification ${row.id}: ${smtpCodeOf(e) ?? 'connection error'}`;
     }
   }
 

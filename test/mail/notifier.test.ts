@@ -94,7 +94,8 @@ test('SMTP server down: enqueue throws, rows stay PENDING; once it is up the ret
   const notifier = notifierOn(port);
   const input = { caseId, eventKey: 'overdue', kind: 'overdue', to: 'responsible_and_supervisors' } as const;
 
-  await expect(notifier.enqueue(input)).rejects.toThrow(/将重试/);
+  // the failure message lands in Temporal's history: it names the outbox row and the error, not an address
+  await expect(notifier.enqueue(input)).rejects.toThrow(/将重试: notification [\w-]+: E[A-Z]+$/);
   const pending = await tdb.db.notification.findMany({ where: { caseId } });
   expect(pending.map((r) => r.status)).toEqual(['PENDING', 'PENDING', 'PENDING']);
   // the first refusal stops the round: the others are left for the retry
