@@ -144,6 +144,8 @@ async function ensureWorkflow(deps: CaseServiceDeps, start: CaseStart): Promise<
     await deps.temporal.workflow.start<typeof statutoryCase>('statutoryCase', {
       workflowId: start.caseId,
       taskQueue: deps.taskQueue,
+      // a closed case stays closed: a late retry of its start must not run the procedure again
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [start],
     });
   } catch (e) {

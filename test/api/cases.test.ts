@@ -26,6 +26,7 @@ let worker: Worker;
 let running: Promise<void>;
 let app: Express;
 let seq = 0;
+let temporal: Client;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const w = await createTestWorker({ connection: native, db: tdb.db });
   worker = w.worker;
   running = worker.run();
-  const temporal = new Client({ connection });
+  temporal = new Client({ connection });
   app = createApp({
     config: { ...loadConfig({}), taskQueue: w.taskQueue },
     db: tdb.db,
@@ -143,6 +144,17 @@ describe('P1 through HTTP', () => {
       answeredLate: false,
     });
     expect(ok.body.answeredAt).toEqual(expect.any(String));
+
+    // a late retry of the original start, after the case has closed, answers with the case and must not
+    // start the closed workflow over again
+    const handle = temporal.workflow.getHandle(id);
+    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED');
+    const { runId } = await handle.describe();
+    const late = await startP1('mzt', key);
+    expect(late.status).toBe(200);
+    expect(late.body.id).toBe(id);
+    const after = await handle.describe();
+    expect([after.runId, after.status.name]).toEqual([runId, 'COMPLETED']);
 
     const read = await get('mzt', `/api/v1/cases/${id}`);
     expect(read.status).toBe(200);
