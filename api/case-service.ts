@@ -139,17 +139,41 @@ export async function startCase(
   return { caseId, created: true };
 }
 
+/** The workflow id is taken by a workflow that is not this case's: the database and Temporal disagree. */
+export class WorkflowIdConflict extends Error {
+  constructor(readonly caseId: string) {
+    super(`workflow id ${caseId} belongs to another case's workflow (database and Temporal out of step)`);
+  }
+}
+
+/** What identifies a case's own workflow, kept in its memo so a conflicting id can be told apart. */
+function startFingerprint(start: CaseStart): string {
+  return requestFingerprint({
+    caseId: start.caseId,
+    procedure: start.procedure,
+    // normalised: a retry rebuilds the start from the stored row, whose instant prints in UTC
+    receivedAt: new Date(start.receivedAt).toISOString(),
+    responsible: start.responsibleDepartmentId,
+  });
+}
+
 async function ensureWorkflow(deps: CaseServiceDeps, start: CaseStart): Promise<void> {
+  const fingerprint = startFingerprint(start);
   try {
     await deps.temporal.workflow.start<typeof statutoryCase>('statutoryCase', {
       workflowId: start.caseId,
       taskQueue: deps.taskQueue,
       // a closed case stays closed: a late retry of its start must not run the procedure again
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { startFingerprint: fingerprint },
       args: [start],
     });
   } catch (e) {
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    // ours (a retry) or someone else's (e.g. a database recreated under a Temporal that kept its workflows)?
+    const { memo } = await deps.temporal.workflow.getHandle(start.caseId).describe();
+    const theirs = memo?.startFingerprint;
+    if (typeof theirs === 'string' && theirs !== fingerprint) throw new WorkflowIdConflict(start.caseId);
   }
 }
 

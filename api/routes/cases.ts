@@ -17,6 +17,7 @@ import { CalendarInputError } from '../../calendar/errors';
 import { isResourceStopped } from '../resource-stop';
 import {
   IdempotencyKeyReused,
+  WorkflowIdConflict,
   requestFingerprint,
   startCase,
   type CaseServiceDeps,
@@ -288,6 +289,13 @@ async function startOnce<T>(start: () => Promise<T>): Promise<T> {
       // e.g. a receivedAt outside the years the working-day calendar covers
       throw new Problem(422, e.code, e.detail, e.field ? { field: e.field } : {});
     }
+    if (e instanceof WorkflowIdConflict) {
+      throw new Problem(
+        503,
+        'workflow_id_conflict',
+        `案件编号 ${e.caseId} 已被另一个流程占用: 数据库与 Temporal 不一致, 请联系系统管理员`,
+      );
+    }
     if (e instanceof IdempotencyKeyReused) {
       throw new Problem(
         422,
@@ -325,6 +333,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
     },
     problems: {
       422: '资源不存在、已停止共享, 或按办法不适用该程序 (如无条件共享资源无须申请); 或 Idempotency-Key 已用于内容不同的请求',
+      503: '案件编号已被另一个流程占用 (数据库与 Temporal 不一致, workflow_id_conflict)',
     },
     async handle({ req, res, principal: p, body }) {
       const own = await ownDepartmentOf(db, req, p, '发起案件');
@@ -366,7 +375,10 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       201: { description: '已为受影响部门启动目录更新案件', schema: changeEventResponse },
       200: { description: '同一 Idempotency-Key 的重试', schema: changeEventResponse },
     },
-    problems: { 422: '有部门不存在, 或 Idempotency-Key 已用于内容不同的请求' },
+    problems: {
+      422: '有部门不存在, 或 Idempotency-Key 已用于内容不同的请求',
+      503: '案件编号已被另一个流程占用 (数据库与 Temporal 不一致, workflow_id_conflict)',
+    },
     async handle({ req, res, principal: p, body }) {
       const key = requireIdempotencyKey(req);
       const known = await db.department.findMany({

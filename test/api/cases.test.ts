@@ -383,6 +383,27 @@ describe('validation and authorization', () => {
     expect(await tdb.db.case.count()).toBe(before);
   });
 
+  test('a case id taken by a workflow that is not this case is refused loudly, never shared', async () => {
+    const seqRow = await tdb.db.caseSequence.findUniqueOrThrow({
+      where: { prefix_year: { prefix: 'GX', year: 2026 } },
+    });
+    const nextId = `GX-2026-${String(seqRow.next).padStart(6, '0')}`;
+    // a leftover of an earlier database: same id, another case, still running on the same Temporal
+    const foreign = await temporal.workflow.start('statutoryCase', {
+      workflowId: nextId,
+      taskQueue: `nobody-polls-${nextId}`,
+      args: [],
+      memo: { startFingerprint: 'another-case' },
+    });
+    try {
+      const r = await startP1('mzt');
+      expect(r.status).toBe(503);
+      expect(r.body).toMatchObject({ code: 'workflow_id_conflict', detail: expect.stringContaining(nextId) });
+    } finally {
+      await foreign.terminate('test cleanup');
+    }
+  });
+
   test('unauthenticated calls are 401', async () => {
     expect((await request(app).get('/api/v1/cases')).status).toBe(401);
   });
