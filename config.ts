@@ -10,8 +10,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   logLevel: string;
   smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string };
-  /** per-client request budget and brute-force guard (per replica: each API process counts on its own) */
-  limits: { perClientPerMinute: number; authFailuresPer15Min: number };
+  /** per-client request budget and brute-force guard; counted in Postgres so all API replicas share them */
+  limits: { perClientPerMinute: number; authFailuresPer15Min: number; store?: 'postgres' | 'memory' };
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -43,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     limits: {
       perClientPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600),
       authFailuresPer15Min: int(env, 'AUTH_FAILURE_LIMIT', 30),
+      store: env.RATE_LIMIT_STORE === 'memory' ? 'memory' : 'postgres',
     },
   };
 }

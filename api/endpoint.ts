@@ -15,6 +15,7 @@ import { z, type AnyZodObject, type ZodType, type ZodTypeAny, type ZodTypeDef } 
 import type { Db } from '../prisma/client';
 import { authenticate, deny, principalOf, type Principal, type Role } from './auth';
 import { Problem, fromZod } from './problem';
+import { PostgresRateLimitStore } from './rate-limit-store';
 
 extendZodWithOpenApi(z);
 
@@ -95,6 +96,8 @@ export interface ApiLimits {
   perClientPerMinute: number;
   /** failed authentications per source address per 15 minutes */
   authFailuresPer15Min: number;
+  /** 'postgres' (shared by all API replicas) or 'memory' (per process) */
+  store?: 'postgres' | 'memory';
 }
 
 const ALL_ROLES: readonly Role[] = ['DEPARTMENT', 'SUPERVISOR', 'ADMIN'];
@@ -135,6 +138,8 @@ export class ApiBuilder {
       description: 'API 密钥, 形如 gx_<12位十六进制>_<密钥>; 也可用 X-API-Key 头',
     });
     const auth = authenticate(db);
+    const storeFor = (prefix: string) =>
+      limits.store === 'memory' ? undefined : new PostgresRateLimitStore(db, prefix);
     this.router.use(
       // a failed authentication is remembered, not answered yet, so the limiter below can count it
       (req, res, next) =>
@@ -148,6 +153,7 @@ export class ApiBuilder {
         windowMs: 15 * 60_000,
         limit: limits.authFailuresPer15Min,
         skip: (_req, res) => res.locals.authError === undefined,
+        store: storeFor('auth-failures'),
         standardHeaders: 'draft-7',
         legacyHeaders: false,
         handler: (_req, res) => tooMany(res, '身份认证失败次数过多, 请 15 分钟后再试'),
@@ -157,6 +163,7 @@ export class ApiBuilder {
         windowMs: 60_000,
         limit: limits.perClientPerMinute,
         keyGenerator: (_req, res) => principalOf(res).clientId,
+        store: storeFor('client'),
         standardHeaders: 'draft-7',
         legacyHeaders: false,
         handler: (_req, res) =>

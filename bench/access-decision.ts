@@ -1,7 +1,8 @@
 /**
  * Access decisions over HTTP (real app, real Postgres): each decision appends to the hash-chained audit log,
  * whose writers are serialised by one advisory lock. Baseline in the same run: a plain catalog read
- * (GET /resources/{id}) with the same client, concurrency and database. Prints figures; not a test.
+ * (GET /resources/{id}) with the same client, concurrency and database; and the same read with the per-process
+ * memory rate limiter instead of the shared Postgres one. Prints figures; not a test.
  *   npm run bench:decisions [-- requests concurrency]
  */
 import fs from 'node:fs';
@@ -61,16 +62,30 @@ async function main() {
       limits: { perClientPerMinute: 1_000_000, authFailuresPer15Min: 1_000_000 },
     };
     // decisions and catalog reads never touch Temporal
-    const app = createApp({ config, db, temporal: {} as Client, calendars: createCalendarProvider(db) });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    const listen = async (store: 'postgres' | 'memory') => {
+      const app = createApp({
+        config: { ...config, limits: { ...config.limits, store } },
+        db,
+        temporal: {} as Client,
+        calendars: createCalendarProvider(db),
+      });
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1` };
+    };
+    const { server, base } = await listen('postgres');
+    const inMemory = await listen('memory');
     const headers = { Authorization: `Bearer ${MZT}`, 'Content-Type': 'application/json' };
     console.log(`${REQUESTS} requests per scenario, ${CONCURRENCY} concurrent, ${os.cpus().length} cores`);
+    const readMemory = await run(inMemory.base, 'GET /resources/{id}, memory limiter', () => ({
+      url: '/resources/SB-0003',
+      headers,
+    }));
     const read = await run(base, 'baseline: GET /resources/{id}', () => ({
       url: '/resources/SB-0003',
       headers,
     }));
+    console.log(`shared (Postgres) limiter / memory limiter on reads: ${(read / readMemory).toFixed(2)}×`);
     const decide = await run(base, 'POST /access-decisions (logged)', (i) => ({
       url: '/access-decisions',
       method: 'POST',
@@ -81,6 +96,7 @@ async function main() {
     const rows = await db.auditLog.count({ where: { action: 'access_decision' } });
     console.log(`access_decision rows written: ${rows} (expected ${REQUESTS})`);
     server.close();
+    inMemory.server.close();
     await db.$disconnect();
   } finally {
     await pg.stop();

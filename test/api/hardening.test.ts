@@ -5,6 +5,9 @@
 import pino from 'pino';
 import request from 'supertest';
 import { logger } from '../../api/logger';
+import { createApp } from '../../api/app';
+import { createCalendarProvider } from '../../activities/calendar-provider';
+import { loadConfig } from '../../config';
 import { createTestApi, KEYS, type TestApi } from '../support/api';
 
 /** the random part after `gx_<12 hex>_` (it may itself contain '_') */
@@ -182,6 +185,21 @@ describe('rate limits (small limits on their own app)', () => {
     expect(sixth.headers.ratelimit).toEqual(expect.stringContaining('remaining=0'));
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
     expect((await limited.as('mzt').get('/api/v1/me')).status).toBe(200);
+  });
+
+  it('counts in Postgres: a second replica on the same database shares the budget', async () => {
+    // another API process: its own Express app and limiter objects, the same database
+    const replica = createApp({
+      config: { ...loadConfig({}), limits: { perClientPerMinute: 5, authFailuresPer15Min: 3 } },
+      db: limited.tdb.db,
+      temporal: limited.temporal,
+      calendars: createCalendarProvider(limited.tdb.db),
+    });
+    const viaReplica = () => request(replica).get('/api/v1/me').set('Authorization', `Bearer ${KEYS.gat}`);
+    for (let i = 0; i < 3; i++) expect((await limited.as('gat').get('/api/v1/me')).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await viaReplica()).status).toBe(200);
+    isProblem(await viaReplica(), 429, 'rate_limited');
+    isProblem(await limited.as('gat').get('/api/v1/me'), 429, 'rate_limited');
   });
 
   // runs last in this block: it blocks the test address on this app for 15 minutes
