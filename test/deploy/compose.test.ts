@@ -43,10 +43,22 @@ test('workers scale out (more than one replica by default)', () => {
 
 test('every environment variable the processes read is set for them', () => {
   const config = fs.readFileSync(path.join(root, 'config.ts'), 'utf8');
-  const read = [...config.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]);
-  const optional = new Set(['PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASS', 'LOG_LEVEL']);
+  const read = [
+    ...[...config.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]),
+    ...[...config.matchAll(/int\(env, '([A-Z_]+)'/g)].map((m) => m[1]),
+  ];
+  expect(read).toEqual(expect.arrayContaining(['DATABASE_URL', 'RATE_LIMIT_PER_MINUTE', 'SMTP_PORT']));
+  const optional = new Set(['SMTP_SECURE', 'SMTP_USER', 'SMTP_PASS', 'LOG_LEVEL']);
+  // settings only the API reads are set on the api service; the rest on both
+  const apiOnly = new Set(['PORT', 'RATE_LIMIT_STORE', 'RATE_LIMIT_PER_MINUTE', 'AUTH_FAILURE_LIMIT']);
   for (const name of read.filter((n) => !optional.has(n))) {
-    expect(Object.keys(services.worker.environment)).toContain(name);
+    expect([name, Object.keys(services.api.environment)]).toEqual([name, expect.arrayContaining([name])]);
+    if (!apiOnly.has(name)) {
+      expect([name, Object.keys(services.worker.environment)]).toEqual([
+        name,
+        expect.arrayContaining([name]),
+      ]);
+    }
   }
 });
 
