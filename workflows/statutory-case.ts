@@ -182,9 +182,13 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     actor: start.actor,
     data: { workingDays: start.workingDays, ...schedulePatch(state.schedule) },
     start,
-    patch: { stage: state.stage, status: 'OPEN', ...schedulePatch(state.schedule) },
+    // an answer may already have closed the case (an Update can overtake this bookkeeping): never reopen it
+    patch: { stage: state.stage, status: state.status, ...schedulePatch(state.schedule) },
   });
-  await notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to: 'responsible' });
+  // nor ask for an answer that has already been given
+  if (state.status === 'OPEN' || !patched('no-new-case-mail-after-answer')) {
+    await notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to: 'responsible' });
+  }
   // a case entered late (receivedAt in the past) gets no reminders for moments already gone
   const skipPast = () => {
     for (const r of state.schedule?.reminders ?? [])

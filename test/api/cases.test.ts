@@ -8,6 +8,7 @@ import { seedDemoClients, seedRegistry } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerAddress } from '../support/temporal';
 import { createTestWorker, eventually } from '../support/worker';
+import { recordHistory } from '../histories/record';
 
 const KEYS = {
   admin: 'gx_0000000000a1_demo-admin-local-only',
@@ -175,6 +176,45 @@ describe('P1 through HTTP', () => {
     });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('case_closed');
+  });
+
+  test("an answer that overtakes the workflow's own start bookkeeping still leaves the case CLOSED", async () => {
+    // as in the README walkthrough: approve right after starting, before the workflow has recorded `received`
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = await startP1('mzt');
+      expect(started.status).toBe(201);
+      const ok = await post('rst', `/api/v1/cases/${started.body.id}/actions`).send({
+        type: 'approve',
+        scope: '参保状态',
+        purpose: '低保审核',
+      });
+      expect(ok.status).toBe(200);
+      ids.push(started.body.id);
+    }
+    for (const id of ids) {
+      const read = await waitForEvent(id, 'received', 'mzt');
+      expect([id, read.status, read.stage]).toEqual([id, 'CLOSED', 'approved']);
+    }
+    // keep a history where the answer did overtake (its patch marker is in it) for the replay test
+    for (const id of ids) {
+      const handle = temporal.workflow.getHandle(id);
+      await eventually(async () => (await handle.describe()).status.name === 'COMPLETED');
+      const history = await handle.fetchHistory();
+      const raced = history.events?.some((e) =>
+        Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((d) =>
+          (d.payloads ?? []).some((pl) =>
+            Buffer.from(pl.data ?? [])
+              .toString()
+              .includes('no-new-case-mail-after-answer'),
+          ),
+        ),
+      );
+      if (raced) {
+        await recordHistory(handle, 'p1-answer-before-received');
+        break;
+      }
+    }
   });
 
   test('refuse then open negotiation: the P2 child joins the chain', async () => {

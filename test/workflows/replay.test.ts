@@ -43,6 +43,7 @@ test('the recorded scenarios are all there', () => {
       'p4-late-answer.json',
       'p5-national-day.json',
       'calendar-change.json',
+      'p1-answer-before-received.json',
     ]),
   );
 });
