@@ -57,18 +57,30 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, e: AuditEnt
   else await write(db);
 }
 
-/** Recomputes the chain; returns the id of the first row that does not match, or undefined if intact. */
-export async function verifyAuditChain(db: Db): Promise<bigint | undefined> {
+/**
+ * Recomputes the chain; returns the id of the first row that does not match, or undefined if intact. Reads in
+ * batches, so two years of logs (第二十四条) are checked without holding them all in memory.
+ */
+export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<bigint | undefined> {
   let prev = GENESIS;
-  for (const row of await db.auditLog.findMany({ orderBy: { id: 'asc' } })) {
-    const expected = chainHash(prev, row.at, {
-      actor: row.actor,
-      action: row.action,
-      target: row.target ?? undefined,
-      data: row.data as Record<string, unknown>,
+  let after: bigint | undefined;
+  for (;;) {
+    const rows = await db.auditLog.findMany({
+      where: after === undefined ? {} : { id: { gt: after } },
+      orderBy: { id: 'asc' },
+      take: batchSize,
     });
-    if (row.prevHash !== prev || row.hash !== expected) return row.id;
-    prev = row.hash;
+    for (const row of rows) {
+      const expected = chainHash(prev, row.at, {
+        actor: row.actor,
+        action: row.action,
+        target: row.target ?? undefined,
+        data: row.data as Record<string, unknown>,
+      });
+      if (row.prevHash !== prev || row.hash !== expected) return row.id;
+      prev = row.hash;
+    }
+    if (rows.length < batchSize) return undefined;
+    after = rows[rows.length - 1].id;
   }
-  return undefined;
 }

@@ -29,6 +29,7 @@ test('rows verify after the jsonb round trip; updates are refused; tampering is 
     });
   }
   expect(await verifyAuditChain(tdb.db)).toBeUndefined();
+  expect(await verifyAuditChain(tdb.db, 2)).toBeUndefined(); // batches carry the chain across their borders
 
   const pg = new Client({ connectionString: tdb.url });
   await pg.connect();
@@ -42,6 +43,7 @@ test('rows verify after the jsonb round trip; updates are refused; tampering is 
     );
     await pg.query(`UPDATE "AuditLog" SET data = '{"detail":"改过"}' WHERE id = $1`, [third.rows[0].id]);
     expect(await verifyAuditChain(tdb.db)).toBe(BigInt(third.rows[0].id));
+    expect(await verifyAuditChain(tdb.db, 2)).toBe(BigInt(third.rows[0].id));
   } finally {
     await pg.end();
   }
