@@ -12,7 +12,7 @@ import { KEYS } from '../support/api';
 import type request from 'supertest';
 import { encodeCursor } from '../../api/endpoint';
 import { loggableError } from '../../api/problem';
-import { createTestApi, type TestApi } from '../support/api';
+import { createTestApi, type TestApi, type Who } from '../support/api';
 import { ContractChecker, fetchSpec } from '../support/contract';
 
 let api: TestApi;
@@ -198,52 +198,21 @@ describe('dates far in the past or future', () => {
 });
 
 describe('cursors that decode but carry out-of-range keys', () => {
-  it('stop-notices cursor with a huge timestamp is 400, not 500', async () => {
-    const res = await api
-      .as('rst')
-      .get('/api/v1/stop-notices')
-      .query({ cursor: encodeCursor([1e300, 'x']) });
-    isClientProblem(res);
-  });
-
-  it('stop-notices cursor with a timestamp before 4713 BC is 400, not 500', async () => {
-    const res = await api
-      .as('rst')
-      .get('/api/v1/stop-notices')
-      .query({ cursor: encodeCursor([-8.64e15, 'x']) });
-    isClientProblem(res);
-  });
-
-  it('grants cursor with year -100000 is 400, not 500', async () => {
-    const res = await api
-      .as('rst')
-      .get('/api/v1/grants')
-      .query({ cursor: encodeCursor(['-100000-01-01T00:00:00.000Z', 'x']) });
-    isClientProblem(res);
-  });
-
-  it('clients cursor with year -100000 is 400, not 500', async () => {
-    const res = await api
-      .as('admin')
-      .get('/api/v1/clients')
-      .query({ cursor: encodeCursor(['-100000-01-01T00:00:00.000Z', 'x']) });
-    isClientProblem(res);
-  });
-
-  it('cases cursor with year -100000 is 400, not 500', async () => {
-    const res = await api
-      .as('supervisor')
-      .get('/api/v1/cases')
-      .query({ cursor: encodeCursor(['-100000-01-01T00:00:00.000Z', 'x']) });
-    isClientProblem(res);
-  });
-
-  it('audit cursor beyond bigint range is 400, not 500', async () => {
-    const res = await api
-      .as('supervisor')
-      .get('/api/v1/audit-events')
-      .query({ cursor: encodeCursor(['9999999999999999999']) });
-    isClientProblem(res);
+  const forged: [string, Who, string, (string | number)[]][] = [
+    ['stop-notices, a huge timestamp', 'rst', '/api/v1/stop-notices', [1e300, 'x']],
+    ['stop-notices, a timestamp before 4713 BC', 'rst', '/api/v1/stop-notices', [-8.64e15, 'x']],
+    ['grants, year -100000', 'rst', '/api/v1/grants', ['-100000-01-01T00:00:00.000Z', 'x']],
+    ['clients, year -100000', 'admin', '/api/v1/clients', ['-100000-01-01T00:00:00.000Z', 'x']],
+    ['cases, year -100000', 'supervisor', '/api/v1/cases', ['-100000-01-01T00:00:00.000Z', 'x']],
+    ['audit events, beyond the bigint range', 'supervisor', '/api/v1/audit-events', ['9999999999999999999']],
+  ];
+  it.each(forged)('%s: 400, not 500', async (_what, who, path, key) => {
+    isClientProblem(
+      await api
+        .as(who)
+        .get(path)
+        .query({ cursor: encodeCursor(key) }),
+    );
   });
 
   it('a huge `limit` is a 400', async () => {
