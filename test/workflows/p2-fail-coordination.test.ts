@@ -1,0 +1,167 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { startCase } from '../../api/case-service';
+import { actUpdate, stateQuery } from '../../workflows/statutory-case';
+import type { statutoryCase } from '../../workflows/statutory-case';
+import type { CaseAction } from '../../workflows/types';
+import { timeSkippingSuite } from '../support/suite';
+import { expectAt, sleepUntil } from '../support/time';
+import { createTestWorker, eventually } from '../support/worker';
+
+// virtual clock starts at 2026-08-28 (Fri) 09:00 Beijing time, the day the negotiation is received
+const suite = timeSkippingSuite('2026-08-28T01:00:00Z');
+
+/** The Update's rejection: the validator's ApplicationFailure type, e.g. missing_reason. */
+async function rejectionOf(promise: Promise<unknown>): Promise<string | undefined> {
+  const e = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((e as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
+}
+
+const handleOf = (caseId: string) => suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+const act = (caseId: string, action: CaseAction) =>
+  handleOf(caseId).executeUpdate(actUpdate, { args: [action] });
+const timeline = async (caseId: string) =>
+  (await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map(
+    (e) => [e.type, e.eventKey],
+  );
+
+describe('第十九条 协商未果 (P2 fail): the share authority coordinates within 30 working days (P3)', () => {
+  test('an explicit fail closes the negotiation and starts exactly one coordination case for the share authority, due 30 working days later across 中秋 and 国庆', async () => {
+    const { worker, taskQueue, calendars } = await createTestWorker({
+      connection: suite.env.nativeConnection,
+      db: suite.tdb.db,
+    });
+    await worker.runUntil(async () => {
+      // 民政厅 negotiates with 公安厅 for the 不予共享 resource GA-0107
+      const { caseId: p2 } = await startCase(
+        { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
+        {
+          procedure: 'P2',
+          receivedAt: '2026-08-28T09:00:00+08:00',
+          requesterDepartmentId: 'NMG-MZT',
+          responsibleDepartmentId: 'NMG-GAT',
+          resourceId: 'GA-0107',
+          details: { need: '低保对象出境情况核查' },
+        },
+      );
+      // 1 = 8/31 (Mon) … 10 = 9/11 (Fri)
+      expect(await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } })).toMatchObject({
+        deadlineDate: '2026-09-11',
+        status: 'OPEN',
+      });
+
+      // 2026-09-01 (Tue) 10:00 Beijing: 公安厅 declares the negotiation failed
+      await sleepUntil(suite.env, '2026-09-01T02:00:00Z');
+      expect(await rejectionOf(act(p2, { type: 'fail', actorDepartmentId: 'NMG-GAT', reason: '  ' }))).toBe(
+        'missing_reason',
+      );
+      expect(
+        await rejectionOf(act(p2, { type: 'fail', actorDepartmentId: 'NMG-MZT', reason: '谈不拢' })),
+      ).toBe('wrong_party');
+      expect(await suite.tdb.db.case.count({ where: { parentCaseId: p2 } })).toBe(0);
+      const failed = await act(p2, {
+        type: 'fail',
+        actorDepartmentId: 'NMG-GAT',
+        reason: '出入境证件信息属于不予共享范围, 双方未能就替代方案达成一致',
+      });
+      expect(failed).toMatchObject({
+        status: 'CLOSED',
+        stage: 'failed',
+        outcome: 'failed',
+        overdue: false,
+        answeredLate: false,
+      });
+      // wait without result(): on the time-skipping server result() unlocks skipping and could run P3's timers
+      await eventually(async () => (await handleOf(p2).describe()).status.name === 'COMPLETED');
+      const p2State = await handleOf(p2).result();
+      expect(p2State.childCaseIds).toHaveLength(1);
+      const p3 = p2State.childCaseIds[0];
+      expect(p3).toMatch(/^XT-2026-\d+$/);
+
+      const p2Row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } });
+      expect(p2Row).toMatchObject({
+        status: 'CLOSED',
+        stage: 'failed',
+        outcome: 'failed',
+        overdue: false,
+        overdueAt: null,
+        answeredLate: false,
+      });
+      expectAt(p2Row.closedAt, '2026-09-01T02:00:00Z');
+      expect(await timeline(p2)).toEqual([
+        ['received', 'received'],
+        ['answered', 'answered'],
+        ['escalated_to_coordination', `coordination:${p3}`],
+      ]);
+      const escalation = await suite.tdb.db.caseEvent.findFirstOrThrow({
+        where: { caseId: p2, type: 'escalated_to_coordination' },
+      });
+      expect(escalation.data).toEqual({ childCaseId: p3, shareAuthority: 'NMG-ZWFWJ' });
+      expectAt(escalation.at, '2026-09-01T02:00:00Z');
+
+      // Thirty working days from Tue 9/1 (the day of receipt not counted), on the official 2026 arrangement
+      // (calendar/data/official/2026.json: 中秋 9/25–9/27 off; 国庆 10/1–10/7 off, 9/20 Sun and 10/10 Sat worked):
+      //   1–3 = 9/2–9/4, 4–8 = 9/7–9/11, 9–13 = 9/14–9/18, 14 = 9/20 (make-up Sun), 15–18 = 9/21–9/24,
+      //   19–21 = 9/28–9/30, 22–23 = 10/8–10/9, 24 = 10/10 (make-up Sat), 25–29 = 10/12–10/16, 30 = 10/19 (Mon).
+      // Half period = end of day 15 (9/21); the day before = end of day 29 (10/16).
+      const p3Row = await eventually(() => suite.tdb.db.case.findUnique({ where: { id: p3 } }));
+      expect(p3Row).toMatchObject({
+        procedure: 'P3_COORDINATION',
+        status: 'OPEN',
+        stage: 'awaiting_answer',
+        parentCaseId: p2,
+        rootCaseId: p2,
+        requesterDepartmentId: 'NMG-MZT',
+        responsibleDepartmentId: 'NMG-ZWFWJ',
+        resourceId: 'GA-0107',
+        workingDays: 30,
+        deadlineDate: '2026-10-19',
+        provisional: false,
+        overdue: false,
+      });
+      expect(p3Row.dueAt.toISOString()).toBe('2026-10-19T16:00:00.000Z');
+      expectAt(p3Row.receivedAt, '2026-09-01T02:00:00Z');
+      expect(p3Row.details).toEqual({ providerDepartmentId: 'NMG-GAT', negotiationOutcome: 'failed' });
+      expect(await suite.tdb.db.case.count({ where: { procedure: 'P3_COORDINATION' } })).toBe(1);
+
+      // the coordination workflow's own schedule says the same
+      const p3State = await handleOf(p3).query(stateQuery);
+      expect(p3State).toMatchObject({ procedure: 'P3', status: 'OPEN', stage: 'awaiting_answer' });
+      expect(p3State.schedule).toEqual({
+        deadline: '2026-10-19',
+        dueAt: '2026-10-20T00:00:00+08:00',
+        provisional: false,
+        calendarVersion: p3Row.calendarVersion,
+        reminders: [
+          { key: 'half', at: '2026-09-22T00:00:00+08:00' },
+          { key: 'day-before', at: '2026-10-17T00:00:00+08:00' },
+        ],
+      });
+
+      // Known Java time-skipping server bug (temporalio/sdk-typescript#1101, sdk-java#2392): a child started from
+      // workflow code leaves one time-skipping lock behind, and every later env.sleep hangs. Release it once.
+      const testService = suite.env.connection.testService;
+      if (!testService) throw new Error('not a time-skipping environment');
+      await testService.unlockTimeSkipping({});
+
+      // and its timers keep that schedule: to 2026-10-20 (Tue) 10:00 Beijing, past the deadline
+      await sleepUntil(suite.env, '2026-10-20T02:00:00Z');
+      const events = await suite.tdb.db.caseEvent.findMany({ where: { caseId: p3 }, orderBy: { at: 'asc' } });
+      expect(events.map((e) => e.eventKey)).toEqual([
+        'received',
+        'reminder:half:2026-10-19',
+        'reminder:day-before:2026-10-19',
+        'overdue',
+      ]);
+      expectAt(events[1].at, '2026-09-21T16:00:00Z');
+      expectAt(events[2].at, '2026-10-16T16:00:00Z');
+      expectAt(events[3].at, '2026-10-19T16:00:00Z');
+      const overdue = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p3 } });
+      expect(overdue).toMatchObject({ status: 'OPEN', overdue: true });
+      expectAt(overdue.overdueAt, '2026-10-19T16:00:00Z');
+    });
+  });
+});
