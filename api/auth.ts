@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Db } from '../prisma/client';
+import type { Db, Prisma } from '../prisma/client';
 import { appendAudit } from '../audit/log';
 import { Problem } from './problem';
 
@@ -85,7 +85,7 @@ export function authenticate(db: Db) {
  * that hides someone else's object, so ids do not leak but the attempt is still on record.
  */
 export async function recordDenied(
-  db: Db,
+  db: Db | Prisma.TransactionClient,
   req: Request,
   principal: Principal,
   detail: string,

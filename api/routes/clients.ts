@@ -5,6 +5,7 @@ import type { AppDeps } from '../app';
 import { newApiKey, recordDenied, type Principal } from '../auth';
 import { ALL_ROLES, decodeTimeCursor, encodeCursor, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
+import { Refusal, SUPERSEDED_NOTE, committing, lockClient, newestKeyOnly, validKeyWhere } from './key-guard';
 import {
   MAX_ACTIVE_KEYS,
   clientView,
@@ -56,12 +57,6 @@ const SECRET_NOTICE =
   '密钥只在本响应中显示这一次, 服务端只保存其哈希, 无法找回; 请立即妥善保存, 不要写入日志或代码库。';
 const HOUR = 3_600_000;
 
-/** Where a key is valid right now (not revoked, not expired); the client's own revocation is checked apart. */
-const validKeyWhere = (now: Date): Prisma.ApiKeyWhereInput => ({
-  revokedAt: null,
-  OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
-});
-
 const withValidKeys = (now: Date) =>
   ({
     department: { select: { name: true } },
@@ -106,11 +101,6 @@ function noStore(res: Response): Response {
 
 const clientNotFound = (id: string) => new Problem(404, 'client_not_found', `客户端 ${id} 不存在`);
 const keyNotFound = (id: string) => new Problem(404, 'key_not_found', `密钥 ${id} 不存在或不属于该客户端`);
-
-/** Serialises key changes of one client, so two concurrent rotations cannot exceed the key limit. */
-async function lockClient(tx: Tx, id: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 FROM "ApiClient" WHERE id = ${id} FOR UPDATE`;
-}
 
 interface IssueInput {
   overlapHours: number;
@@ -272,9 +262,14 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     roles: ALL_ROLES,
     body: issueKeyBody,
     responses: { 201: { description: '新密钥 (只显示一次)', schema: issuedKeyResponse } },
-    problems: { 409: `有效密钥已达 ${MAX_ACTIVE_KEYS} 个 (too_many_keys)` },
-    async handle({ res, principal, body }) {
-      const out = await db.$transaction((tx) => issueKey(tx, principal.clientId, principal.clientId, body));
+    problems: { 403: SUPERSEDED_NOTE, 409: `有效密钥已达 ${MAX_ACTIVE_KEYS} 个 (too_many_keys)` },
+    async handle({ req, res, principal, body }) {
+      const out = await committing(
+        db,
+        async (tx) =>
+          (await newestKeyOnly(tx, req, principal, principal.clientId)) ??
+          issueKey(tx, principal.clientId, principal.clientId, body),
+      );
       noStore(res).status(201).json(out);
     },
   });
@@ -290,18 +285,32 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     body: revokeBody,
     responses: { 200: { description: '已吊销的密钥', schema: keyView } },
     problems: {
+      403: SUPERSEDED_NOTE,
       404: '密钥不存在或不属于调用方 (key_not_found)',
       409: '密钥已吊销 (key_already_revoked), 或是本次请求所用的密钥 (key_in_use)',
     },
     async handle({ req, res, principal, params, body }) {
-      const target = await db.apiKey.findUnique({ where: { id: params.keyId }, select: { clientId: true } });
-      if (target && target.clientId !== principal.clientId) {
-        // another client's credential: answered like a missing key, but on record as a denied attempt
-        await recordDenied(db, req, principal, 'key of another client', { keyId: params.keyId });
-      }
-      const row = await db.$transaction((tx) =>
-        revokeKey(tx, principal.clientId, params.keyId, principal.clientId, principal.keyPrefix, body.reason),
-      );
+      const row = await committing(db, async (tx) => {
+        const refused = await newestKeyOnly(tx, req, principal, principal.clientId);
+        if (refused) return refused;
+        const target = await tx.apiKey.findUnique({
+          where: { id: params.keyId },
+          select: { clientId: true },
+        });
+        if (target && target.clientId !== principal.clientId) {
+          // another client's credential: answered like a missing key, but on record as a denied attempt
+          await recordDenied(tx, req, principal, 'key of another client', { keyId: params.keyId });
+          return new Refusal(keyNotFound(params.keyId));
+        }
+        return revokeKey(
+          tx,
+          principal.clientId,
+          params.keyId,
+          principal.clientId,
+          principal.keyPrefix,
+          body.reason,
+        );
+      });
       res.json(keyOf(row, false, new Date()));
     },
   });
@@ -491,11 +500,17 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     body: issueKeyBody,
     responses: { 201: { description: '新密钥 (只显示一次)', schema: issuedKeyResponse } },
     problems: {
+      403: `调用方角色无权执行此操作; 或管理员为自己的客户端签发时, ${SUPERSEDED_NOTE}`,
       404: '客户端不存在 (client_not_found)',
       409: `客户端已吊销 (client_revoked), 或有效密钥已达 ${MAX_ACTIVE_KEYS} 个 (too_many_keys)`,
     },
-    async handle({ res, principal, params, body }) {
-      const out = await db.$transaction((tx) => issueKey(tx, params.id, principal.clientId, body));
+    async handle({ req, res, principal, params, body }) {
+      const out = await committing(
+        db,
+        async (tx) =>
+          (await newestKeyOnly(tx, req, principal, params.id)) ??
+          issueKey(tx, params.id, principal.clientId, body),
+      );
       noStore(res).status(201).json(out);
     },
   });
@@ -511,14 +526,18 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     body: revokeBody,
     responses: { 200: { description: '已吊销的密钥', schema: keyView } },
     problems: {
+      403: `调用方角色无权执行此操作; 或管理员吊销自己客户端的密钥时, ${SUPERSEDED_NOTE}`,
       404: '客户端或密钥不存在 (key_not_found)',
       409: '密钥已吊销 (key_already_revoked), 或是本次请求所用的密钥 (key_in_use)',
     },
-    async handle({ res, principal, params, body }) {
+    async handle({ req, res, principal, params, body }) {
       // an admin revoking the key it is calling with would lock itself out mid-request
       const inUse = params.id === principal.clientId ? principal.keyPrefix : undefined;
-      const row = await db.$transaction((tx) =>
-        revokeKey(tx, params.id, params.keyId, principal.clientId, inUse, body.reason),
+      const row = await committing(
+        db,
+        async (tx) =>
+          (await newestKeyOnly(tx, req, principal, params.id)) ??
+          revokeKey(tx, params.id, params.keyId, principal.clientId, inUse, body.reason),
       );
       const client = await db.apiClient.findUniqueOrThrow({ where: { id: params.id } });
       res.json(keyOf(row, !!client.revokedAt, new Date()));

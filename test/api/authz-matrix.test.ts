@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type request from 'supertest';
-import { createTestApi, DEPT_OF, type TestApi, type Who } from '../support/api';
+import { createTestApi, DEPT_OF, KEYS, type TestApi, type Who } from '../support/api';
 import { ContractChecker, fetchSpec, operationsOf, type OpenApiDoc } from '../support/contract';
 import { eventually } from '../support/worker';
 import { newApiKey } from '../../api/auth';
@@ -207,9 +207,25 @@ async function freshClient(): Promise<{ clientId: string; keyIds: string[] }> {
 async function freshKeyOf(who: Exclude<Who, 'none'>): Promise<string> {
   const k = newApiKey();
   const row = await api.tdb.db.apiKey.create({
-    data: { clientId: clientIdOf[who] as string, prefix: k.prefix, hash: k.hash, label: 'authz 矩阵测试' },
+    data: {
+      clientId: clientIdOf[who] as string,
+      prefix: k.prefix,
+      hash: k.hash,
+      label: 'authz 矩阵测试',
+      // older than the demo key: only a client's newest key may revoke (issue 10, finding 5)
+      createdAt: new Date(Date.now() - DAY),
+    },
   });
   return row.id;
+}
+
+/** Revokes the keys issued after the caller's demo key (the rotation row's), so that it is the newest again. */
+async function demoKeyNewest(who: Exclude<Who, 'none'>): Promise<void> {
+  const demo = await api.tdb.db.apiKey.findUniqueOrThrow({ where: { prefix: KEYS[who].split('_')[1] } });
+  await api.tdb.db.apiKey.updateMany({
+    where: { clientId: demo.clientId, createdAt: { gt: demo.createdAt }, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
 }
 
 // ---- the table ----------------------------------------------------------------------------------------------
@@ -440,6 +456,7 @@ const ROWS: Row[] = [
     hiddenDenial: ['other'],
     make: async ({ col, who }) => {
       const owner = col === 'other' || who === 'none' ? 'rst' : who;
+      if (who !== 'none') await demoKeyNewest(who);
       return { path: `/me/keys/${await freshKeyOf(owner)}/revoke`, body: { reason: '测试' } };
     },
   },
