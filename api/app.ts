@@ -7,6 +7,7 @@ import type { AppConfig } from '../config';
 import type { Db } from '../prisma/client';
 import type { CalendarProvider } from '../activities';
 import { healthRoutes } from './health';
+import { isJsonType, requireJsonBody } from './json-body';
 import { buildApi } from './routes';
 import { logger } from './logger';
 import { Problem, problemHandler } from './problem';
@@ -43,7 +44,9 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(express.json({ limit: '256kb' }));
+  // a body that is not JSON is refused, not silently read as {}; every JSON spelling is parsed alike
+  app.use('/api/v1', requireJsonBody);
+  app.use(express.json({ limit: '256kb', type: (req) => isJsonType(req.headers['content-type']) }));
   app.use(healthRoutes(deps.db, deps.temporal));
   const api = buildApi(deps);
   app.use('/api/v1', api.publicRouter, api.router);

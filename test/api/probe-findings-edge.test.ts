@@ -4,8 +4,8 @@
  * Postgres (a private seeded database), responses checked against the served OpenAPI document.
  */
 import request from 'supertest';
-import { createTestApi, type TestApi } from '../support/api';
-import { ContractChecker, fetchSpec, type OpenApiDoc } from '../support/contract';
+import { createTestApi, KEYS, type TestApi } from '../support/api';
+import { ContractChecker, fetchSpec, operationsOf, type OpenApiDoc } from '../support/contract';
 
 let api: TestApi;
 let spec: OpenApiDoc;
@@ -127,5 +127,78 @@ describe('finding 5: only the newest key may rotate or revoke', () => {
     const other = await newClient();
     const issued = await withKey(k1.secret).post(`/clients/${other.clientId}/keys`).send({});
     expect(issued.status).toBe(201);
+  });
+});
+
+describe('finding 6: a body that is present but not JSON is 415', () => {
+  it('POST /me/keys with text/plain is 415 unsupported_media_type and issues no key', async () => {
+    const { clientId, key } = await newClient();
+    const keys = await api.tdb.db.apiKey.count({ where: { clientId } });
+    const res = await withKey(key.secret)
+      .post('/me/keys')
+      .set('Content-Type', 'text/plain')
+      .send('{"overlapHours":0}');
+    isProblem(res, 415, 'unsupported_media_type');
+    conforms('post', '/me/keys', res);
+    expect(await api.tdb.db.apiKey.count({ where: { clientId } })).toBe(keys);
+    expect((await withKey(key.secret).get('/me')).status).toBe(200);
+  });
+
+  it('is 415 on every operation of the document, with or without a key, before anything is written', async () => {
+    const audit = await api.tdb.db.auditLog.count();
+    const wrong: string[] = [];
+    for (const op of operationsOf(spec)) {
+      const url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'year' ? '2027' : 'X-1'));
+      for (const [type, body] of [
+        ['text/plain', 'overlapHours=0'],
+        ['application/x-www-form-urlencoded', 'a=1'],
+        ['', '{"a":1}'],
+      ] as const) {
+        let t = request(api.app)[op.method as 'get'](url).set('Authorization', `Bearer ${KEYS.admin}`);
+        // without a type header supertest would add one; a raw Buffer goes out as it is
+        t = type ? t.set('Content-Type', type).send(body) : t.send(Buffer.from(body));
+        const res = await t;
+        if (
+          res.status !== 415 ||
+          res.body.code !== 'unsupported_media_type' ||
+          !/[\u4e00-\u9fff]/.test(res.body.detail)
+        ) {
+          wrong.push(`${op.method} ${op.path} (${type || 'no type'}): ${res.status} ${res.body.code}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(await api.tdb.db.auditLog.count()).toBe(audit);
+  });
+
+  // Flip to `it` once api/endpoint.ts declares 415 for operations without a request body too (see report).
+  it.failing('the contract declares 415 on every operation, since any request may carry a body', () => {
+    const missing = operationsOf(spec)
+      .filter((op) => !op.doc.responses['415'])
+      .map((op) => `${op.method} ${op.path}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('accepts JSON in all its spellings, and requests without a body whatever their type', async () => {
+    const { key } = await newClient();
+    let current = key.secret;
+    for (const type of [
+      'application/json; charset=utf-8',
+      'Application/JSON',
+      'application/merge-patch+json',
+      'application/vnd.gxcase+json; charset=UTF-8',
+    ]) {
+      const res = await withKey(current)
+        .post('/me/keys')
+        .set('Content-Type', type)
+        .send(JSON.stringify({ overlapHours: 0, label: type }));
+      expect([type, res.status]).toEqual([type, 201]);
+      // the body was read, not replaced by defaults
+      expect(res.body.key.label).toBe(type);
+      current = res.body.key.secret;
+    }
+    // no body at all, or an empty one with any declared type
+    expect((await withKey(current).get('/me').set('Content-Type', 'text/plain')).status).toBe(200);
+    expect((await withKey(current).post('/me/keys')).status).toBe(201);
   });
 });
