@@ -28,9 +28,12 @@ export function newApiKey(): { key: string; prefix: string; hash: string } {
   return { key, prefix, hash: hashKey(key) };
 }
 
+/** The auth scheme is case-insensitive (RFC 9110 §11.1); any run of spaces or tabs may follow it. */
+const BEARER = /^bearer[ \t]+(\S.*)$/i;
+
 function presentedKey(req: Request): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const bearer = BEARER.exec(req.headers.authorization ?? '');
+  if (bearer) return bearer[1].trim();
   const header = req.headers['x-api-key'];
   return typeof header === 'string' ? header.trim() : undefined;
 }

@@ -41,17 +41,29 @@ export function sendProblem(res: Response, p: Problem): void {
     });
 }
 
+/** Field errors listed in one answer: an upload with 15,000 faults once produced a 2 MB problem (issue 10). */
+export const MAX_LISTED_ERRORS = 50;
+
+/** The first MAX_LISTED_ERRORS field errors; beyond that the total (errorCount) and a note in the detail. */
+export function boundedErrors<T>(
+  detail: string,
+  errors: T[],
+): { detail: string; extra: { errors: T[]; errorCount?: number } } {
+  if (errors.length <= MAX_LISTED_ERRORS) return { detail, extra: { errors } };
+  return {
+    detail: `${detail}（共 ${errors.length} 处错误, errors 仅列出前 ${MAX_LISTED_ERRORS} 处）`,
+    extra: { errors: errors.slice(0, MAX_LISTED_ERRORS), errorCount: errors.length },
+  };
+}
+
 export function fromZod(err: ZodError): Problem {
   const errors = err.issues.map((i) => ({ field: i.path.join('.'), code: i.code, message: i.message }));
   const first = errors[0];
-  return new Problem(
-    400,
-    'validation_failed',
+  const { detail, extra } = boundedErrors(
     `请求参数有误: ${first ? `${first.field || '(请求体)'} ${first.message}` : ''}`.trim(),
-    {
-      errors,
-    },
+    errors,
   );
+  return new Problem(400, 'validation_failed', detail, extra);
 }
 
 /**

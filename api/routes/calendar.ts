@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { ALL_ROLES, type ApiBuilder } from '../endpoint';
-import { Problem } from '../problem';
+import { Problem, boundedErrors } from '../problem';
 import { yearArrangementSchema } from '../../calendar/arrangement';
 import { CalendarInputError } from '../../calendar/errors';
 import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
@@ -18,12 +18,10 @@ import {
 /** Calendar errors become problem+json with their own machine code; never a 500 for bad input. */
 function toProblem(e: unknown): unknown {
   if (e instanceof CalendarStoreError) {
-    return new Problem(e.status, e.code, e.detail, {
-      ...(e.errors
-        ? { errors: e.errors.map((x) => ({ field: x.path, code: x.code, message: x.message })) }
-        : {}),
-      ...e.extra,
-    });
+    if (!e.errors) return new Problem(e.status, e.code, e.detail, e.extra);
+    const fields = e.errors.map((x) => ({ field: x.path, code: x.code, message: x.message }));
+    const { detail, extra } = boundedErrors(e.detail, fields);
+    return new Problem(e.status, e.code, detail, { ...extra, ...e.extra });
   }
   if (e instanceof CalendarInputError)
     return new Problem(400, e.code, e.detail, e.field ? { field: e.field } : {});

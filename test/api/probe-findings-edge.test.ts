@@ -202,3 +202,57 @@ describe('finding 6: a body that is present but not JSON is 415', () => {
     expect((await withKey(current).post('/me/keys')).status).toBe(201);
   });
 });
+
+describe('finding 9a: a calendar upload with thousands of errors answers with a bounded list', () => {
+  it('lists the first 50 errors, the total and a Chinese note that more exist', async () => {
+    // 15,000 rest days, none of them inside 2027: one error each
+    const restDays = Array.from({ length: 15_000 }, () => '2031-05-01');
+    const res = await api
+      .as('admin')
+      .put(`${V1}/calendar/2027`)
+      .send({
+        year: 2027,
+        source: {
+          title: '国务院办公厅关于2027年部分节假日安排的通知',
+          number: '国办发明电〔2026〕1号',
+          date: '2026-11-01',
+        },
+        holidays: [{ name: '测试', restDays }],
+      });
+    isProblem(res, 400, 'invalid_arrangement');
+    conforms('put', '/calendar/{year}', res);
+    expect(res.text.length).toBeLessThan(64 * 1024);
+    expect(res.body.errors).toHaveLength(50);
+    expect(res.body.errorCount).toBeGreaterThanOrEqual(15_000);
+    expect(res.body.detail).toContain(String(res.body.errorCount));
+    expect(res.body.detail).toMatch(/仅列出前 50 处/);
+  });
+
+  it('a short list is left as it is', async () => {
+    const res = await api.as('admin').put(`${V1}/calendar/2027`).send({ year: 2026 });
+    isProblem(res, 400, 'invalid_arrangement');
+    expect(res.body.errors.length).toBeLessThan(50);
+    expect(res.body.errorCount).toBeUndefined();
+  });
+});
+
+describe('finding 9b: the Authorization scheme is case-insensitive (RFC 9110)', () => {
+  it.each([
+    ['lower case', `bearer ${KEYS.rst}`],
+    ['upper case', `BEARER ${KEYS.rst}`],
+    ['extra spaces', `Bearer    ${KEYS.rst}`],
+    ['a tab', `Bearer\t${KEYS.rst}`],
+  ])('accepts %s', async (_what, header) => {
+    const res = await request(api.app).get(`${V1}/me`).set('Authorization', header);
+    expect(res.status).toBe(200);
+    expect(res.body.departmentId).toBe('NMG-RST');
+  });
+
+  it.each([
+    ['a scheme without a token', 'Bearer ', 'unauthenticated'],
+    ['another scheme', `Basic ${KEYS.rst}`, 'unauthenticated'],
+    ['the scheme glued to the key', `Bearer${KEYS.rst}`, 'unauthenticated'],
+  ])('still refuses %s', async (_what, header, code) => {
+    isProblem(await request(api.app).get(`${V1}/me`).set('Authorization', header), 401, code);
+  });
+});
