@@ -3,10 +3,11 @@
  * real worker: what API test files share.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import { createCalendarProvider } from '../../activities/calendar-provider';
 import { loadConfig, type AppConfig } from '../../config';
 import { seedDemoClients, seedRegistry, DEMO_CLIENTS } from '../../prisma/seed';
@@ -50,28 +51,42 @@ export interface TestApi {
 }
 
 export async function createTestApi(
-  opts: { worker?: boolean; config?: Partial<AppConfig> } = {},
+  opts: {
+    worker?: boolean;
+    config?: Partial<AppConfig>;
+    /**
+     * A time-skipping environment to use instead of the shared dev server: the API starts and acts on
+     * workflows through its client, the worker (if any) polls through its connection. The environment stays
+     * the caller's: close() neither closes its connections nor tears it down.
+     */
+    env?: TestWorkflowEnvironment;
+    /** the API's clock (AppDeps.now), e.g. virtualClock(env).now so that receipt checks use virtual time */
+    now?: () => Date;
+  } = {},
 ): Promise<TestApi> {
   const tdb = await createTestDatabase();
   await seedRegistry(tdb.db);
   await seedDemoClients(tdb.db);
-  const connection = await Connection.connect({ address: devServerAddress() });
-  const temporal = new Client({ connection });
+  const connection = opts.env ? undefined : await Connection.connect({ address: devServerAddress() });
+  const temporal = opts.env ? opts.env.client : new Client({ connection });
   let native: NativeConnection | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let taskQueue = `test-no-worker-${Date.now()}`;
   let calendars = createCalendarProvider(tdb.db);
   if (opts.worker) {
-    native = await NativeConnection.connect({ address: devServerAddress() });
-    const w = await createTestWorker({ connection: native, db: tdb.db });
+    const workerConnection =
+      opts.env?.nativeConnection ?? (await NativeConnection.connect({ address: devServerAddress() }));
+    if (!opts.env) native = workerConnection;
+    const w = await createTestWorker({ connection: workerConnection, db: tdb.db });
     worker = w.worker;
     taskQueue = w.taskQueue;
     calendars = w.calendars;
     running = worker.run();
   }
   const base = loadConfig({});
-  const app = createApp({
+  // typed wider than AppDeps so that `now` reaches the app whether or not AppDeps declares it yet
+  const deps: AppDeps & { now?: () => Date } = {
     config: {
       ...base,
       taskQueue,
@@ -81,7 +96,9 @@ export async function createTestApi(
     db: tdb.db,
     temporal,
     calendars,
-  });
+    ...(opts.now ? { now: opts.now } : {}),
+  };
+  const app = createApp(deps);
   const as = (who: Who) => {
     const auth = (t: request.Test) => (who === 'none' ? t : t.set('Authorization', `Bearer ${KEYS[who]}`));
     return {
@@ -103,7 +120,7 @@ export async function createTestApi(
         worker.shutdown();
         await running;
       }
-      await connection.close();
+      await connection?.close();
       await native?.close();
       await tdb.drop();
     },

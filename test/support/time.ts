@@ -12,3 +12,23 @@ export async function sleepUntil(env: TestWorkflowEnvironment, iso: string): Pro
   if (ms < 0) throw new Error(`virtual clock is already past ${iso}`);
   await env.sleep(ms);
 }
+
+/**
+ * A synchronous reading of a time-skipping server's virtual clock, for code that takes `now: () => Date` (the
+ * API's receipt checks): the virtual time at the last sync() plus the real time elapsed since, which is how
+ * the virtual clock runs while nothing is skipping it. Call sync() again after every env.sleep.
+ */
+export function virtualClock(env: TestWorkflowEnvironment): { sync(): Promise<void>; now(): Date } {
+  let virtualMs: number | undefined;
+  let realMs = 0;
+  return {
+    async sync() {
+      virtualMs = await env.currentTimeMs();
+      realMs = Date.now();
+    },
+    now() {
+      if (virtualMs === undefined) throw new Error('virtualClock: sync() before the first reading');
+      return new Date(virtualMs + (Date.now() - realMs));
+    },
+  };
+}

@@ -4,14 +4,18 @@ import { createActivities, type Notifier } from '../../activities';
 import { createCalendarProvider } from '../../activities/calendar-provider';
 import type { Db } from '../../prisma/client';
 
-/** A real worker (real activities on the given database) on a task queue of its own. */
+/**
+ * A real worker (real activities on the given database) on a task queue of its own, or on `taskQueue` (e.g. a
+ * second worker taking over the queue of one that was shut down).
+ */
 export async function createTestWorker(opts: {
   connection: NativeConnection;
   db: Db;
   notifier?: Notifier;
   namespace?: string;
+  taskQueue?: string;
 }) {
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
   const calendars = createCalendarProvider(opts.db);
   const worker = await Worker.create({
     connection: opts.connection,
