@@ -1,4 +1,4 @@
-import type { Db } from '../prisma/client';
+import type { Db, Prisma } from '../prisma/client';
 import { PROCEDURE_PREFIX, type ProcedureCode } from '../workflows/types';
 
 /** Calendar year in Beijing time, whatever the server's zone. */
@@ -6,8 +6,15 @@ export function shanghaiYear(iso: string): number {
   return new Date(Date.parse(iso) + 8 * 3600_000).getUTCFullYear();
 }
 
-/** Readable public id, e.g. GX-2026-000123: one atomic counter per (procedure prefix, year). */
-export async function allocateCaseId(db: Db, procedure: ProcedureCode, receivedAt: string): Promise<string> {
+/**
+ * Readable public id, e.g. GX-2026-000123: one atomic counter per (procedure prefix, year). Inside a caller's
+ * transaction the number is only spent if that transaction commits.
+ */
+export async function allocateCaseId(
+  db: Db | Prisma.TransactionClient,
+  procedure: ProcedureCode,
+  receivedAt: string,
+): Promise<string> {
   const prefix = PROCEDURE_PREFIX[procedure];
   const year = shanghaiYear(receivedAt);
   const rows = await db.$queryRaw<{ n: number }[]>`

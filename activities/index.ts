@@ -1,9 +1,10 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { ReminderPolicy } from '../calendar/profiles';
 import type { Db } from '../prisma/client';
 import type { ProcedureCode } from '../workflows/types';
 import { allocateCaseId } from './case-ids';
 import { createGrant, recordTransition } from './projection';
+import { clearStall, noteStall, STALL_AFTER_ATTEMPTS } from './stalls';
 import { buildSchedule, type DeadlineCalculator } from './schedule';
 import type { Activities, NotifyInput } from './types';
 
@@ -38,7 +39,16 @@ export function createActivities({ db, calendars, notifier }: ActivityDeps): Act
       return (await calendars.forProfile(profileId)).profile.workingDays(procedure);
     },
     allocateCaseId: ({ procedure, receivedAt }) => allocateCaseId(db, procedure, receivedAt),
-    recordTransition: (input) => recordTransition(db, input),
+    async recordTransition(input) {
+      const { attempt } = Context.current().info;
+      try {
+        await recordTransition(db, input);
+      } catch (e) {
+        if (attempt >= STALL_AFTER_ATTEMPTS) await noteStall(db, input, attempt, e);
+        throw e;
+      }
+      if (attempt > 1) await clearStall(db, input);
+    },
     createGrant: (input) => createGrant(db, input),
     async notify(input) {
       if (notifier) await notifier.enqueue(input);

@@ -1,3 +1,4 @@
+import { appendAudit } from '../audit/log';
 import { Prisma, type Db } from '../prisma/client';
 import { PROCEDURE_ENUM } from '../workflows/types';
 import type { CasePatch, GrantInput, TransitionInput } from './types';
@@ -10,6 +11,21 @@ function patchData(p: CasePatch = {}) {
     answeredAt: p.answeredAt ? new Date(p.answeredAt) : undefined,
     closedAt: p.closedAt ? new Date(p.closedAt) : undefined,
   };
+}
+
+const LONE_SURROGATES = /\p{Surrogate}/gu;
+
+/**
+ * Text Postgres can store. The workflow refuses unstorable text in answers (rules.ts), so this only guards
+ * against what slips past: a replacement character in the timeline beats a projection retried for ever.
+ */
+export function storable<T>(v: T): T {
+  if (typeof v === 'string') return v.replace(/\u0000/g, '\ufffd').replace(LONE_SURROGATES, '\ufffd') as T;
+  if (Array.isArray(v)) return v.map(storable) as T;
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k), storable(x)])) as T;
+  }
+  return v;
 }
 
 /**
@@ -39,7 +55,7 @@ export async function recordTransition(db: Db, t: TransitionInput): Promise<void
           dueAt: patch.dueAt ?? new Date(s.receivedAt),
           calendarVersion: t.patch?.calendarVersion ?? '',
           profileId: s.profileId,
-          details: s.details as Prisma.InputJsonValue,
+          details: storable(s.details) as Prisma.InputJsonValue,
         },
         update: patch,
       });
@@ -54,7 +70,7 @@ export async function recordTransition(db: Db, t: TransitionInput): Promise<void
           type: t.type,
           at: new Date(t.at),
           actor: t.actor,
-          data: (t.data ?? {}) as Prisma.InputJsonValue,
+          data: storable(t.data ?? {}) as Prisma.InputJsonValue,
         },
       ],
       skipDuplicates: true,
@@ -62,16 +78,31 @@ export async function recordTransition(db: Db, t: TransitionInput): Promise<void
   });
 }
 
+/** The grant an accepted answer creates, with its 第二十四条 log row, once however often it is retried. */
 export async function createGrant(db: Db, g: GrantInput): Promise<void> {
-  await db.grant.upsert({
-    where: {
-      caseId_resourceId_consumerDepartmentId: {
+  const { grantedBy, ...grant } = g;
+  await db.$transaction(async (tx) => {
+    const key = {
+      caseId: g.caseId,
+      resourceId: g.resourceId,
+      consumerDepartmentId: g.consumerDepartmentId,
+    };
+    if (await tx.grant.findUnique({ where: { caseId_resourceId_consumerDepartmentId: key } })) return;
+    const created = await tx.grant.create({
+      data: { ...storable(grant), validUntil: g.validUntil ? new Date(g.validUntil) : undefined },
+    });
+    await appendAudit(tx, {
+      actor: grantedBy ?? 'workflow',
+      action: 'grant_created',
+      target: created.id,
+      data: storable({
         caseId: g.caseId,
         resourceId: g.resourceId,
-        consumerDepartmentId: g.consumerDepartmentId,
-      },
-    },
-    create: { ...g, validUntil: g.validUntil ? new Date(g.validUntil) : undefined },
-    update: {},
+        consumer: g.consumerDepartmentId,
+        scope: g.scope,
+        purpose: g.purpose,
+        validUntil: g.validUntil ?? null,
+      }),
+    });
   });
 }

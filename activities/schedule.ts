@@ -6,6 +6,8 @@ export interface DeadlineCalculator {
     from: string,
     workingDays: number,
   ): { deadline: string; dueAt: string; provisional: boolean; calendarVersion: string };
+  /** working days after `from`'s day up to and including `to`'s day (Asia/Shanghai) */
+  workingDaysBetween(from: string, to: string): { workingDays: number; provisional: boolean };
 }
 
 /**

@@ -35,6 +35,8 @@ export interface GrantInput {
   scope: string;
   purpose: string;
   validUntil?: string;
+  /** the department whose answer granted the share (audit actor) */
+  grantedBy?: string;
 }
 
 export type Audience = 'responsible' | 'requester' | 'responsible_and_supervisors';

@@ -17,6 +17,8 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   calendars: CalendarProvider;
+  /** the API's clock (receipt times, backdating limits); tests on a virtual Temporal clock pass theirs */
+  now?: () => Date;
 }
 
 export function createApp(deps: AppDeps): Express {

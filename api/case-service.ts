@@ -4,7 +4,7 @@ import { appendAudit, canonicalJson } from '../audit/log';
 import { Prisma, type Db } from '../prisma/client';
 import { allocateCaseId } from '../activities/case-ids';
 import type { CalendarProvider } from '../activities';
-import { buildSchedule } from '../activities/schedule';
+import { buildSchedule, type DeadlineCalculator } from '../activities/schedule';
 import type { statutoryCase } from '../workflows/statutory-case';
 import { PROCEDURE_ENUM, type CaseStart, type ProcedureCode } from '../workflows/types';
 import { getProfile } from '../calendar/profiles';
@@ -26,12 +26,24 @@ export interface StartCaseInput {
   actor?: string;
   /** audit entry written in the same transaction as the case row: a case never exists unrecorded */
   audit?: { actor: string; data: Record<string, unknown> };
+  /** department systems may backdate `receivedAt` only within their profile's maxBackdateWorkingDays */
+  limitBackdating?: boolean;
 }
 
 /** The same Idempotency-Key sent again with a different request: a client bug, refused rather than merged. */
 export class IdempotencyKeyReused extends Error {
   constructor(readonly caseId: string) {
     super(`idempotency key already used for case ${caseId} with a different request`);
+  }
+}
+
+/** A claimed receipt further back than the profile allows: it would shorten the other party's time. */
+export class ReceivedTooEarly extends Error {
+  constructor(
+    readonly workingDays: number,
+    readonly limit: number,
+  ) {
+    super(`receivedAt is ${workingDays} working days before it is recorded; at most ${limit} allowed`);
   }
 }
 
@@ -52,50 +64,77 @@ function isUniqueViolation(e: unknown): boolean {
   return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 }
 
+/** Receipts claimed up to this long before they are recorded are ordinary (clocks, queues), not backdating. */
+const BACKDATE_TOLERANCE_MS = 10 * 60_000;
+
+/** How far a claimed receipt lies before the moment the system records it. */
+export function backdatingOf(
+  calendar: DeadlineCalculator,
+  receivedAt: string,
+  recordedAt: Date,
+): { backdated: boolean; workingDays: number | null } {
+  if (recordedAt.getTime() - Date.parse(receivedAt) <= BACKDATE_TOLERANCE_MS) {
+    return { backdated: false, workingDays: null };
+  }
+  return {
+    backdated: true,
+    workingDays: calendar.workingDaysBetween(receivedAt, recordedAt.toISOString()).workingDays,
+  };
+}
+
+type CaseRow = Awaited<ReturnType<Db['case']['findUniqueOrThrow']>>;
+
 /**
  * Starts a case: the row is written first (idempotency key unique per client), then the workflow whose id
  * is the case id. A retry with the same key finds the row and (re)starts the same workflow id, so a crash
- * between the two steps heals and no request ever yields two cases.
+ * between the two steps heals and no request ever yields two cases. Requests sharing a key are serialised
+ * on a lock of that key, and the case number is drawn inside the same transaction: replays and losers of a
+ * race consume no number.
  */
 export async function startCase(
   deps: CaseServiceDeps,
   input: StartCaseInput,
 ): Promise<{ caseId: string; created: boolean }> {
   const { db } = deps;
-  if (input.clientId && input.idempotencyKey) {
-    const existing = await db.case.findUnique({
-      where: { clientId_idempotencyKey: { clientId: input.clientId, idempotencyKey: input.idempotencyKey } },
-    });
-    if (existing) {
-      if (existing.requestHash && input.requestHash && existing.requestHash !== input.requestHash) {
-        throw new IdempotencyKeyReused(existing.id);
-      }
-      await ensureWorkflow(deps, startOf(existing));
-      return { caseId: existing.id, created: false };
-    }
-  }
   const profile = getProfile(input.profileId);
   const { calendar, profile: view } = await deps.calendars.forProfile(profile.id);
-  const receivedAt = input.receivedAt ?? (deps.now?.() ?? new Date()).toISOString();
-  const workingDays = input.workingDays ?? view.workingDays(input.procedure);
-  const schedule = buildSchedule(calendar, receivedAt, workingDays, view.reminders);
-  const caseId = await allocateCaseId(db, input.procedure, receivedAt);
-  const start: CaseStart = {
-    caseId,
-    procedure: input.procedure,
-    profileId: profile.id,
-    receivedAt,
-    workingDays,
-    requesterDepartmentId: input.requesterDepartmentId,
-    responsibleDepartmentId: input.responsibleDepartmentId,
-    resourceId: input.resourceId,
-    parentCaseId: input.parentCaseId,
-    rootCaseId: caseId,
-    details: input.details ?? {},
-    actor: input.actor,
-  };
+  const recordedAt = deps.now?.() ?? new Date();
+  const receivedAt = input.receivedAt ?? recordedAt.toISOString();
+  const keyed =
+    input.clientId && input.idempotencyKey ? `${input.clientId}\u0001${input.idempotencyKey}` : null;
+  let outcome: { existing: CaseRow } | { start: CaseStart };
   try {
-    await db.$transaction(async (tx) => {
+    outcome = await db.$transaction(async (tx) => {
+      if (keyed) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${keyed}, 727276))`;
+        const existing = await tx.case.findUnique({
+          where: {
+            clientId_idempotencyKey: { clientId: input.clientId!, idempotencyKey: input.idempotencyKey! },
+          },
+        });
+        if (existing) return { existing };
+      }
+      const backdate = backdatingOf(calendar, receivedAt, recordedAt);
+      if (input.limitBackdating && (backdate.workingDays ?? 0) > profile.maxBackdateWorkingDays) {
+        throw new ReceivedTooEarly(backdate.workingDays ?? 0, profile.maxBackdateWorkingDays);
+      }
+      const workingDays = input.workingDays ?? view.workingDays(input.procedure);
+      const schedule = buildSchedule(calendar, receivedAt, workingDays, view.reminders);
+      const caseId = await allocateCaseId(tx, input.procedure, receivedAt);
+      const start: CaseStart = {
+        caseId,
+        procedure: input.procedure,
+        profileId: profile.id,
+        receivedAt,
+        workingDays,
+        requesterDepartmentId: input.requesterDepartmentId,
+        responsibleDepartmentId: input.responsibleDepartmentId,
+        resourceId: input.resourceId,
+        parentCaseId: input.parentCaseId,
+        rootCaseId: caseId,
+        details: input.details ?? {},
+        actor: input.actor,
+      };
       await tx.case.create({
         data: {
           id: caseId,
@@ -110,6 +149,9 @@ export async function startCase(
           idempotencyKey: input.idempotencyKey,
           requestHash: input.requestHash,
           receivedAt: new Date(receivedAt),
+          createdAt: recordedAt,
+          backdated: backdate.backdated,
+          backdatedWorkingDays: backdate.workingDays,
           workingDays,
           deadlineDate: schedule.deadline,
           dueAt: new Date(schedule.dueAt),
@@ -124,19 +166,28 @@ export async function startCase(
           actor: input.audit.actor,
           action: 'case_started',
           target: caseId,
-          data: input.audit.data,
+          data: backdate.backdated
+            ? { ...input.audit.data, backdatedWorkingDays: backdate.workingDays }
+            : input.audit.data,
         });
       }
+      return { start };
     });
   } catch (e) {
-    if (isUniqueViolation(e) && input.clientId && input.idempotencyKey) {
-      // a concurrent request with the same key won the race; answer with its case
-      return startCase(deps, input);
-    }
+    // another replica holding the same key without the lock (cannot happen with one database; kept as a net)
+    if (isUniqueViolation(e) && keyed) return startCase(deps, input);
     throw e;
   }
-  await ensureWorkflow(deps, start);
-  return { caseId, created: true };
+  if ('existing' in outcome) {
+    const { existing } = outcome;
+    if (existing.requestHash && input.requestHash && existing.requestHash !== input.requestHash) {
+      throw new IdempotencyKeyReused(existing.id);
+    }
+    await ensureWorkflow(deps, startOf(existing));
+    return { caseId: existing.id, created: false };
+  }
+  await ensureWorkflow(deps, outcome.start);
+  return { caseId: outcome.start.caseId, created: true };
 }
 
 /** The workflow id is taken by a workflow that is not this case's: the database and Temporal disagree. */
@@ -176,8 +227,6 @@ async function ensureWorkflow(deps: CaseServiceDeps, start: CaseStart): Promise<
     if (typeof theirs === 'string' && theirs !== fingerprint) throw new WorkflowIdConflict(start.caseId);
   }
 }
-
-type CaseRow = Awaited<ReturnType<Db['case']['findUniqueOrThrow']>>;
 
 const CODE_OF: Record<string, ProcedureCode> = Object.fromEntries(
   Object.entries(PROCEDURE_ENUM).map(([code, e]) => [e, code as ProcedureCode]),

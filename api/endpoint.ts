@@ -112,13 +112,30 @@ function tooMany(res: Response, detail: string): void {
   });
 }
 
-/** PostgreSQL text cannot hold U+0000: refuse it up front rather than fail at the database. */
-function containsNul(v: unknown, depth = 0): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (depth > 32 || v === null || typeof v !== 'object') return false;
-  for (const [k, x] of Object.entries(v)) if (k.includes('\u0000') || containsNul(x, depth + 1)) return true;
-  return false;
+/**
+ * Text Postgres cannot store: U+0000, and UTF-16 lone surrogates (JSON's `"\udfff"` parses to one; it has no
+ * UTF-8 form). Refused at the edge, before any rule or workflow sees it: a lone surrogate that reached a
+ * workflow once froze a case (its projection could never be written).
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+export function unstorableText(v: unknown, depth = 0): 'nul' | 'lone_surrogate' | undefined {
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) return 'nul';
+    return LONE_SURROGATE.test(v) ? 'lone_surrogate' : undefined;
+  }
+  if (depth > 32 || v === null || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const bad = unstorableText(k, depth + 1) ?? unstorableText(x, depth + 1);
+    if (bad) return bad;
+  }
+  return undefined;
 }
+
+const UNSTORABLE_DETAIL = {
+  nul: '请求中含有 NUL (\\u0000) 字符, 无法处理',
+  lone_surrogate: '请求中含有不成对的 UTF-16 代理字符 (如 \\udfff), 不是合法的 Unicode 文本, 无法处理',
+} as const;
 
 export class ApiBuilder {
   readonly registry = new OpenAPIRegistry();
@@ -183,8 +200,10 @@ export class ApiBuilder {
         if (roles !== 'public' && !roles.includes(principal.role)) {
           await deny(db, req, principal, `此操作需要以下角色之一: ${roles.join(', ')}`);
         }
-        const nul = [req.params, req.query, req.body].some((v) => containsNul(v));
-        if (nul) throw new Problem(400, 'invalid_character', '请求中含有 NUL (\\u0000) 字符, 无法处理');
+        for (const part of [req.params, req.query, req.body]) {
+          const bad = unstorableText(part);
+          if (bad) throw new Problem(400, 'invalid_character', UNSTORABLE_DETAIL[bad], { reason: bad });
+        }
         const params = e.params ? parse(e.params, req.params) : req.params;
         const query = e.query ? parse(e.query, req.query) : {};
         const body = e.body ? parse(e.body, req.body ?? {}) : undefined;

@@ -50,6 +50,14 @@ export function healthRoutes(db: Db, temporal: Client): Router {
       }),
       timed(() => temporal.workflowService.getSystemInfo({})),
     ]);
+    // read-model writes a workflow keeps retrying (activities/stalls.ts): the process is ready, but a case's
+    // row lags its workflow, which an operator must look at
+    const stalls = await timed(() =>
+      Promise.all([
+        db.projectionStall.count(),
+        db.projectionStall.findFirst({ orderBy: { firstFailedAt: 'asc' }, select: { firstFailedAt: true } }),
+      ]),
+    );
     const ready = postgres.ok && migrations.ok && temporalCheck.ok;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not_ready',
@@ -61,6 +69,12 @@ export function healthRoutes(db: Db, temporal: Client): Router {
           ms: temporalCheck.ms,
           namespace: temporal.options.namespace,
           error: temporalCheck.error,
+        },
+        projections: {
+          ok: stalls.ok && stalls.value?.[0] === 0,
+          stalled: stalls.value?.[0] ?? null,
+          oldestSince: stalls.value?.[1]?.firstFailedAt.toISOString() ?? null,
+          error: stalls.error,
         },
       },
     });

@@ -39,6 +39,11 @@ export interface JurisdictionProfile {
   procedures: Readonly<Record<ProcedureCode, ProcedureLimits>>;
   reminders: ReminderPolicy;
   regionalRestDays: readonly RegionalRestDay[];
+  /**
+   * How far back (in working days before it is recorded) a department system may claim to have received a
+   * request. A backdated receipt shortens the other party's time, so it is a claim to be limited and shown.
+   */
+  maxBackdateWorkingDays: number;
 }
 
 export const DEFAULT_PROFILE_ID = 'nmg-2018';
@@ -86,6 +91,8 @@ const NMG_2018: JurisdictionProfile = {
   reminders: { atHalfPeriod: true, oneWorkingDayBefore: true },
   // The autonomous region has no extra office closures beyond the State Council arrangement.
   regionalRestDays: [],
+  // the regulation sets no figure: two working weeks covers a request entered after a holiday or an outage
+  maxBackdateWorkingDays: 10,
 };
 
 const PROFILES: ReadonlyMap<string, JurisdictionProfile> = new Map([[NMG_2018.id, NMG_2018]]);

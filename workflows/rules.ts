@@ -29,12 +29,34 @@ function blank(s: string | undefined): boolean {
   return s === undefined || s.trim() === '';
 }
 
-/** Returns why `action` may not be applied now, or undefined if it may. */
+/** A UTF-16 lone surrogate has no UTF-8 form: Postgres (the read model) can never store such text. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function unrecordableField(action: CaseAction): string | undefined {
+  for (const [field, value] of Object.entries(action)) {
+    if (typeof value === 'string' && (value.includes('\u0000') || LONE_SURROGATE.test(value))) return field;
+  }
+  return undefined;
+}
+
+/**
+ * Returns why `action` may not be applied at `now` (workflow time), or undefined if it may. Whatever is
+ * accepted here must be recordable: an accepted answer changes the workflow's state before its projection
+ * is written, so text the database refuses would leave the two disagreeing for good.
+ */
 export function checkAction(
   start: CaseStart,
   state: CaseState,
   action: CaseAction,
+  now: number = Number.NEGATIVE_INFINITY,
 ): ActionRejection | undefined {
+  const bad = unrecordableField(action);
+  if (bad) {
+    return {
+      code: 'invalid_text',
+      detail: `字段 ${bad} 含有无法保存的字符 (NUL 或不成对的 UTF-16 代理字符)`,
+    };
+  }
   const party = ACTIONS[start.procedure][action.type];
   if (!party) {
     return { code: 'wrong_stage', detail: `${start.procedure} 案件不接受操作 "${action.type}"` };
@@ -48,7 +70,8 @@ export function checkAction(
   }
   if (action.type === 'open_negotiation') {
     if (state.stage !== 'refused') return { code: 'wrong_stage', detail: '只有被拒绝的共享申请才能发起协商' };
-    if (state.childCaseIds.length > 0) return { code: 'wrong_stage', detail: '该申请已发起协商' };
+    if (state.childCaseIds.length > 0 || state.negotiationRequested)
+      return { code: 'wrong_stage', detail: '该申请已发起协商' };
     if (blank(action.need)) return { code: 'missing_reason', detail: '发起协商须说明履行职责的需要' };
     return undefined;
   }
@@ -65,6 +88,13 @@ export function checkAction(
     case 'agree':
       if (blank(action.scope) || blank(action.purpose)) {
         return { code: 'missing_reason', detail: '同意共享须明确共享范围和使用用途 (第十八条)' };
+      }
+      // a grant that has expired before it exists would be an approval in name only
+      if (action.type === 'approve' && action.validUntil && Date.parse(action.validUntil) <= now) {
+        return {
+          code: 'valid_until_past',
+          detail: '授权有效期 (validUntil) 已过, 请给出将来的时间或不设有效期',
+        };
       }
       return undefined;
     case 'fail':

@@ -94,6 +94,8 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     actUpdate,
     async (action) => {
       if (action.type === 'open_negotiation') {
+        // before the first await: a concurrent second request now fails its validator (no second P2)
+        state.negotiationRequested = true;
         const childId = await acts.allocateCaseId({ procedure: 'P2', receivedAt: now().toISOString() });
         state.childCaseIds.push(childId);
         await acts.recordTransition({
@@ -157,7 +159,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     },
     {
       validator: (action) => {
-        const rejection = checkAction(start, state, action);
+        const rejection = checkAction(start, state, action, Date.now());
         if (rejection)
           throw ApplicationFailure.create({
             type: rejection.code,
@@ -189,12 +191,24 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
   if (state.status === 'OPEN' || !patched('no-new-case-mail-after-answer')) {
     await notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to: 'responsible' });
   }
-  // a case entered late (receivedAt in the past) gets no reminders for moments already gone
-  const skipPast = () => {
-    for (const r of state.schedule?.reminders ?? [])
-      if (Date.parse(r.at) <= Date.now()) skippedReminders.add(r.key);
+  // a case entered late (receivedAt in the past), or a deadline moved earlier, gets no reminders for moments
+  // already gone; each one skipped is on the case's timeline, so nobody wonders why no mail came
+  const skipPast = async () => {
+    for (const r of state.schedule?.reminders ?? []) {
+      if (Date.parse(r.at) > Date.now() || skippedReminders.has(r.key) || state.remindersSent.includes(r.key))
+        continue;
+      skippedReminders.add(r.key);
+      if (!patched('record-skipped-reminders')) continue;
+      await acts.recordTransition({
+        caseId: start.caseId,
+        eventKey: `reminder-skipped:${r.key}:${state.schedule?.deadline}`,
+        type: 'reminder_skipped',
+        at: now().toISOString(),
+        data: { reminder: r.key, due: r.at, deadline: state.schedule?.deadline },
+      });
+    }
   };
-  skipPast();
+  await skipPast();
 
   while (state.stage === 'awaiting_answer') {
     const timer = nextTimer(state, skippedReminders);
@@ -208,7 +222,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     if (calendarChanged) {
       calendarChanged = false;
       await recomputeDeadline(start, state);
-      skipPast();
+      await skipPast();
       continue;
     }
     if (interrupted || !timer) continue;
@@ -230,7 +244,10 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       continue;
     }
     state.overdue = true;
-    state.overdueAt = now().toISOString();
+    // the breach happened at the due time, also when the timer fires later than that (a case entered after
+    // its deadline, a deadline moved into the past by a calendar change)
+    state.overdueAt =
+      patched('overdue-at-due-time') && state.schedule ? state.schedule.dueAt : now().toISOString();
     await acts.recordTransition({
       caseId: start.caseId,
       eventKey: 'overdue',
@@ -332,7 +349,12 @@ async function escalateToCoordination(start: CaseStart, state: CaseState): Promi
 function grantOf(start: CaseStart, action: CaseAction) {
   const consumer = start.requesterDepartmentId;
   if (!consumer || !start.resourceId) return undefined;
-  const base = { caseId: start.caseId, resourceId: start.resourceId, consumerDepartmentId: consumer };
+  const base = {
+    caseId: start.caseId,
+    resourceId: start.resourceId,
+    consumerDepartmentId: consumer,
+    grantedBy: action.actorDepartmentId,
+  };
   if (action.type === 'approve')
     return { ...base, scope: action.scope, purpose: action.purpose, validUntil: action.validUntil };
   if (action.type === 'agree') return { ...base, scope: action.scope, purpose: action.purpose };

@@ -89,10 +89,13 @@ export interface CaseState {
   answeredLate: boolean;
   remindersSent: string[];
   childCaseIds: string[];
+  /** set the moment an open_negotiation is accepted, before its child exists: a second one is refused */
+  negotiationRequested?: boolean;
 }
 
 /** Why an action is refused; the API turns it into problem+json (409/403/422). */
 export interface ActionRejection {
-  code: 'wrong_stage' | 'wrong_party' | 'missing_reason' | 'case_closed';
+  code:
+    'wrong_stage' | 'wrong_party' | 'missing_reason' | 'case_closed' | 'invalid_text' | 'valid_until_past';
   detail: string;
 }

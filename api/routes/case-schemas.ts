@@ -94,6 +94,9 @@ export const listQuery = z.object({
   procedure: z.enum(['P1', 'P2', 'P3', 'P4', 'P5']).optional(),
   status: z.enum(['OPEN', 'CLOSED']).optional(),
   overdue: bool.optional(),
+  backdated: bool
+    .optional()
+    .openapi({ description: 'true: 只列出受理时间早于登记时间的案件 (申报的受理时间是一种主张)' }),
   department: id.optional(),
   dueBefore: dateOrInstant.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -129,7 +132,16 @@ export const caseSummarySchema = z
     outcome: z.string().nullable(),
     parties: z.object({ requester: z.string().nullable(), responsible: z.string() }),
     resourceId: z.string().nullable(),
-    receivedAt: instantOut,
+    receivedAt: instantOut.openapi({ description: '发起方申报的受理时间 (期限自此起算)' }),
+    recordedAt: instantOut.openapi({ description: '系统登记案件的时间' }),
+    backdated: z
+      .boolean()
+      .openapi({ description: '申报的受理时间早于登记时间 (超过 10 分钟): 倒签, 在列表和统计中标明' }),
+    backdatedWorkingDays: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: '倒签时, 受理时间到登记时间之间的工作日数' }),
     deadline: z.string().openapi({ description: '期限所在日 (北京时间, YYYY-MM-DD), 当日 24:00 截止' }),
     dueAt: instantOut,
     provisional: z.boolean().openapi({ description: '期限落在尚未公布节假日安排的年份: 暂定' }),

@@ -17,6 +17,7 @@ import { CalendarInputError } from '../../calendar/errors';
 import { isResourceStopped } from '../resource-stop';
 import {
   IdempotencyKeyReused,
+  ReceivedTooEarly,
   WorkflowIdConflict,
   requestFingerprint,
   startCase,
@@ -26,7 +27,12 @@ import {
 import { Prisma } from '../../prisma/client';
 import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
 import { actUpdate } from '../../workflows/statutory-case';
-import { PROCEDURE_ENUM, type CaseAction, type ProcedureCode } from '../../workflows/types';
+import {
+  PROCEDURE_ENUM,
+  type ActionRejection,
+  type CaseAction,
+  type ProcedureCode,
+} from '../../workflows/types';
 import {
   actionBody,
   caseIdParam,
@@ -99,6 +105,9 @@ function summary(row: CaseRow) {
     parties: { requester: row.requesterDepartmentId, responsible: row.responsibleDepartmentId },
     resourceId: row.resourceId,
     receivedAt: row.receivedAt.toISOString(),
+    recordedAt: row.createdAt.toISOString(),
+    backdated: row.backdated,
+    backdatedWorkingDays: row.backdatedWorkingDays,
     deadline: row.deadlineDate,
     dueAt: row.dueAt.toISOString(),
     provisional: row.provisional,
@@ -141,20 +150,15 @@ function serviceDeps(deps: AppDeps): CaseServiceDeps {
     temporal: deps.temporal,
     calendars: deps.calendars,
     taskQueue: deps.config.taskQueue,
+    now: deps.now,
   };
-}
-
-interface WorkingDaysCounter {
-  workingDaysBetween(from: string, to: string): { workingDays: number; provisional: boolean };
 }
 
 /** P4's report window (第二十一条: report within 5 working days of discovering the error). */
 async function reportLateness(deps: AppDeps, discoveredAt: string, receivedAt: string) {
   const profile = getProfile(DEFAULT_PROFILE_ID);
   const limit = profile.procedures.P4.phases.find((ph) => ph.phase === 'report')?.workingDays ?? 5;
-  const { calendar } = await deps.calendars.forProfile(profile.id);
-  const counter = calendar as unknown as Partial<WorkingDaysCounter>;
-  if (typeof counter.workingDaysBetween !== 'function') throw new Error('calendar cannot count working days');
+  const { calendar: counter } = await deps.calendars.forProfile(profile.id);
   if (discoveredAt.length > 10 && Date.parse(discoveredAt) > Date.parse(receivedAt)) {
     throw new Problem(422, 'discovered_after_receipt', '发现时间 (discoveredAt) 不能晚于报告受理时间');
   }
@@ -296,6 +300,15 @@ async function startOnce<T>(start: () => Promise<T>): Promise<T> {
         `案件编号 ${e.caseId} 已被另一个流程占用: 数据库与 Temporal 不一致, 请联系系统管理员`,
       );
     }
+    if (e instanceof ReceivedTooEarly) {
+      throw new Problem(
+        422,
+        'received_too_early',
+        `受理时间 (receivedAt) 早于登记时间 ${e.workingDays} 个工作日, 超过允许的 ${e.limit} 个工作日: ` +
+          '倒签会缩短对方的法定办理时间, 请核实受理时间',
+        { backdatedWorkingDays: e.workingDays, maxBackdateWorkingDays: e.limit },
+      );
+    }
     if (e instanceof IdempotencyKeyReused) {
       throw new Problem(
         422,
@@ -332,14 +345,15 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       200: { description: '同一 Idempotency-Key 的重试: 返回已创建的案件', schema: caseViewSchema },
     },
     problems: {
-      422: '资源不存在、已停止共享, 或按办法不适用该程序 (如无条件共享资源无须申请); 或 Idempotency-Key 已用于内容不同的请求',
+      422: '资源不存在、已停止共享, 或按办法不适用该程序 (如无条件共享资源无须申请); 受理时间倒签超过配置允许的工作日数 (received_too_early); 或 Idempotency-Key 已用于内容不同的请求',
       503: '案件编号已被另一个流程占用 (数据库与 Temporal 不一致, workflow_id_conflict)',
     },
     async handle({ req, res, principal: p, body }) {
       const own = await ownDepartmentOf(db, req, p, '发起案件');
       const key = requireIdempotencyKey(req);
-      const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : new Date().toISOString();
-      if (Date.parse(receivedAt) > Date.now() + 5 * 60_000) {
+      const now = deps.now?.() ?? new Date();
+      const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : now.toISOString();
+      if (Date.parse(receivedAt) > now.getTime() + 5 * 60_000) {
         throw new Problem(422, 'received_in_future', '受理时间 (receivedAt) 不能晚于当前时间');
       }
       const input = await caseInputOf(deps, req, p, own, body, receivedAt);
@@ -351,6 +365,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
           idempotencyKey: key,
           requestHash: requestFingerprint(body),
           actor: own,
+          limitBackdating: true,
           audit: { actor: p.clientId, data: { procedure: body.procedure, departmentId: own } },
         }),
       );
@@ -391,7 +406,9 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
           departmentIds: missing,
         });
       }
-      const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : new Date().toISOString();
+      const receivedAt = body.receivedAt
+        ? new Date(body.receivedAt).toISOString()
+        : (deps.now?.() ?? new Date()).toISOString();
       const trigger = { kind: body.kind, title: body.title, reference: body.reference };
       const cases: { departmentId: string; caseId: string; created: boolean }[] = [];
       for (const departmentId of body.departmentIds) {
@@ -434,7 +451,8 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
     problems: {
       ...caseProblems,
       409: '当前阶段不能执行该操作, 或案件已办结',
-      422: '缺少办法要求的理由或范围',
+      422: '缺少办法要求的理由或范围, 或授权有效期已过',
+      503: '案件流程暂不可用 (数据库与 Temporal 不一致, workflow_unavailable)',
     },
     async handle({ req, res, principal: p, params, body }) {
       const row = await loadVisible(deps, req, p, params.id);
@@ -443,7 +461,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       try {
         await deps.temporal.workflow.getHandle(row.id).executeUpdate(actUpdate, { args: [action] });
       } catch (e) {
-        const problem = problemOfUpdate(e, row);
+        const problem = await problemOfUpdate(db, e, row);
         // a party acting out of turn (e.g. the requester approving its own request) is a denied attempt too
         if (problem instanceof Problem && problem.status === 403) {
           await recordDenied(db, req, p, problem.detail, { caseId: row.id, action: body.type });
@@ -494,6 +512,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       if (q.procedure) and.push({ procedure: PROCEDURE_ENUM[q.procedure] });
       if (q.status) and.push({ status: q.status });
       if (q.overdue !== undefined) and.push({ overdue: q.overdue });
+      if (q.backdated !== undefined) and.push({ backdated: q.backdated });
       if (q.dueBefore) {
         // a bare date means "due before that Shanghai day begins"
         const limit =
@@ -556,27 +575,33 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
   });
 }
 
-const UPDATE_STATUS: Record<string, number> = {
+const UPDATE_STATUS: Record<ActionRejection['code'], number> = {
+  invalid_text: 400,
   wrong_party: 403,
   wrong_stage: 409,
   case_closed: 409,
   missing_reason: 422,
+  valid_until_past: 422,
 };
 
-function problemOfUpdate(e: unknown, row: CaseRow): unknown {
+async function problemOfUpdate(db: AppDeps['db'], e: unknown, row: CaseRow): Promise<unknown> {
   if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type) {
-    const status = UPDATE_STATUS[e.cause.type];
+    const status = UPDATE_STATUS[e.cause.type as ActionRejection['code']];
     if (status) return new Problem(status, e.cause.type, e.cause.message);
   }
+  const closed = () => new Problem(409, 'case_closed', `案件 ${row.id} 已办结, 不能再执行该操作`);
   if (e instanceof WorkflowNotFoundError || (e as { name?: string })?.name === 'WorkflowNotFoundError') {
-    // the workflow has finished (or is gone): nothing more can be done on this case
-    return row.status === 'CLOSED'
-      ? new Problem(409, 'case_closed', `案件 ${row.id} 已办结, 不能再执行该操作`)
-      : new Problem(404, 'case_not_found', `案件 ${row.id} 的流程不存在`);
+    // The workflow finished while this request waited: a concurrent answer closed the case after `row` was
+    // read. Its projection is written before the workflow completes, so a fresh read tells the truth.
+    const now = await db.case.findUnique({ where: { id: row.id }, select: { status: true } });
+    if (now?.status === 'CLOSED') return closed();
+    return new Problem(
+      503,
+      'workflow_unavailable',
+      `案件 ${row.id} 的流程当前不可用 (数据库与 Temporal 不一致), 请稍后重试或联系系统管理员`,
+    );
   }
   const msg = (e as Error)?.message ?? '';
-  if (/already completed|workflow execution already completed/i.test(msg)) {
-    return new Problem(409, 'case_closed', `案件 ${row.id} 已办结, 不能再执行该操作`);
-  }
+  if (/already completed|workflow execution already completed/i.test(msg)) return closed();
   return e;
 }

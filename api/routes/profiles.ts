@@ -17,6 +17,10 @@ const profileSchema = z
     ),
     reminders: z.object({ atHalfPeriod: z.boolean(), oneWorkingDayBefore: z.boolean() }),
     regionalRestDays: z.array(z.unknown()),
+    maxBackdateWorkingDays: z
+      .number()
+      .int()
+      .openapi({ description: '部门系统申报的受理时间 (receivedAt) 最多可早于登记时间的工作日数' }),
   })
   .openapi('JurisdictionProfile');
 
@@ -30,6 +34,7 @@ function view(p: JurisdictionProfile) {
     procedures: Object.values(p.procedures).map((x) => ({ ...x, phases: [...x.phases] })),
     reminders: p.reminders,
     regionalRestDays: [...p.regionalRestDays],
+    maxBackdateWorkingDays: p.maxBackdateWorkingDays,
   };
 }
 
