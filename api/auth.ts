@@ -2,7 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db, Prisma } from '../prisma/client';
 import { appendAudit } from '../audit/log';
-import { Problem } from './problem';
+import { countAuthFailure, sourceAddress, throttledClose } from './auth-failure-audit';
+import { Problem, loggableError } from './problem';
 
 export type Role = 'DEPARTMENT' | 'SUPERVISOR' | 'ADMIN';
 
@@ -47,6 +48,17 @@ export function principalOf(res: Response): Principal {
 
 /** Identifies the calling system by its API key (第四、二十三条: identity checks on every call). */
 export function authenticate(db: Db) {
+  // failed authentications reach the audit log per address and minute, once their minute has closed
+  const closeAfterFailure = throttledClose(db, 5_000);
+  const countFailure = async (req: Request) => {
+    try {
+      await countAuthFailure(db, sourceAddress(req.ip ?? req.socket.remoteAddress));
+      await closeAfterFailure();
+    } catch (e) {
+      // the 401 stands either way; the counters stay in Postgres for the next close
+      req.log?.warn({ err: loggableError(e) }, 'failed authentication not counted for the audit log');
+    }
+  };
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const key = presentedKey(req);
@@ -78,6 +90,7 @@ export function authenticate(db: Db) {
       } satisfies Principal;
       next();
     } catch (e) {
+      if (e instanceof Problem && e.status === 401) await countFailure(req);
       next(e);
     }
   };

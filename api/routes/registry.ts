@@ -13,6 +13,7 @@ import { deny, type Principal } from '../auth';
 import { ALL_ROLES, decodeCursor, decodeTimeCursor, pageFrom, pageOf, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import { effectiveStopWhere, noticeState, stopStateOf } from '../resource-stop';
+import { refuseForeignNotice, refuseForeignStaff } from './registry-guards';
 import { appendAudit } from '../../audit/log';
 import {
   Prisma,
@@ -599,11 +600,13 @@ function registerStaffRoutes(api: ApiBuilder, db: Db): void {
     },
     async handle({ req, res, principal, params, body }) {
       await actForDepartment(db, req, principal, params.id, '变更本部门的专人');
+      const notFound = new Problem(404, 'staff_not_found', `部门 ${params.id} 没有这条专人记录`);
+      await refuseForeignStaff(db, req, principal, params.id, params.staffId, notFound);
       const now = new Date();
       const out = await db.$transaction(async (tx) => {
         await tx.$queryRaw`SELECT id FROM "Staff" WHERE id = ${params.staffId} FOR UPDATE`;
         const s = await tx.staff.findFirst({ where: { id: params.staffId, departmentId: params.id } });
-        if (!s) throw new Problem(404, 'staff_not_found', `部门 ${params.id} 没有这条专人记录`);
+        if (!s) throw notFound;
         if (s.activeUntil) {
           throw new Problem(
             409,
@@ -1033,13 +1036,15 @@ function registerStopNoticeRoutes(api: ApiBuilder, db: Db): void {
     async handle({ req, res, principal, params }) {
       const owner = (await resourceOr404(db, params.id)).providerDepartmentId;
       await actForDepartment(db, req, principal, owner, '撤回本部门的停止共享报备');
+      const notFound = new Problem(404, 'notice_not_found', `信息资源 ${params.id} 没有这份停止共享报备`);
+      await refuseForeignNotice(db, req, principal, params.id, params.noticeId, notFound);
       const now = new Date();
       const notice = await db.$transaction(async (tx) => {
         await lockResource(tx, params.id);
         const n = await tx.stopSharingNotice.findFirst({
           where: { id: params.noticeId, resourceId: params.id },
         });
-        if (!n) throw new Problem(404, 'notice_not_found', `信息资源 ${params.id} 没有这份停止共享报备`);
+        if (!n) throw notFound;
         if (n.withdrawnAt) throw new Problem(409, 'notice_already_withdrawn', '这份报备已撤回');
         if (n.effectiveAt <= now) {
           throw new Problem(

@@ -103,12 +103,16 @@ async function walk(
   return ids;
 }
 
-/** A refused request must leave no trace but (for 403) its access_denied entry. */
+/**
+ * A refused request must leave no trace but (for 403, and for a 404 hiding another department's object) its
+ * access_denied entry.
+ */
 async function expectNothingWritten<T>(
   r: () => Promise<request.Response>,
   status: number,
   code: string,
   tables: () => Promise<T>,
+  hiddenDenial = false,
 ) {
   const before = await tables();
   const audit = await auditCount();
@@ -117,7 +121,7 @@ async function expectNothingWritten<T>(
   expect(res.body.code).toBe(code);
   expect(typeof res.body.detail).toBe('string');
   expect(await tables()).toEqual(before);
-  if (status === 403) {
+  if (status === 403 || hiddenDenial) {
     expect(await auditCount()).toBe(audit + 1);
     expect((await lastAudit()).action).toBe('access_denied');
   } else {
@@ -451,13 +455,15 @@ describe('responsible staff (第二十七条)', () => {
       'email',
     ]);
 
-    // ending another department's staff through one's own path is "not found", through theirs forbidden
+    // ending another department's staff through one's own path is "not found", through theirs forbidden;
+    // both are denied attempts on record (issue 10, finding 7c)
     const mztStaff = await api.tdb.db.staff.findFirstOrThrow({ where: { departmentId: 'NMG-MZT' } });
     await expectNothingWritten(
       () => post('rst', `/departments/NMG-RST/staff/${mztStaff.id}/end`, {}),
       404,
       'staff_not_found',
       staffRows,
+      true,
     );
     await expectNothingWritten(
       () => post('rst', `/departments/NMG-MZT/staff/${mztStaff.id}/end`, {}),
