@@ -3,6 +3,8 @@
  */
 export interface AppConfig {
   port: number;
+  /** address the API listens on: loopback unless configured (the embedded default seeds published demo keys) */
+  host: string;
   databaseUrl?: string;
   temporalAddress?: string;
   temporalNamespace: string;
@@ -26,6 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = int(env, 'PORT', 3000);
   return {
     port,
+    host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   );
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const app = createApp({ config, db, temporal, calendars: createCalendarProvider(db) });
-  const server = app.listen(config.port, '0.0.0.0', () =>
-    logger.info({ port: config.port }, 'api listening'),
+  const server = app.listen(config.port, config.host, () =>
+    logger.info({ host: config.host, port: config.port }, 'api listening'),
   );
   const stop = () => {
     server.close(() => {

@@ -13,6 +13,7 @@ import { createDb } from '../prisma/client';
 import { DEMO_CLIENTS, seedDemoClients, seedRegistry } from '../prisma/seed';
 import { retry } from '../retry';
 import { seedDemoCases } from './demo-cases';
+import { demoSeedDecision, urlHostOf } from './exposure';
 import { migrateDeploy } from './migrate';
 import { dataDir, projectRoot } from './paths';
 import { startEmbeddedPostgres } from './postgres';
@@ -131,7 +132,10 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const db = createDb(env.DATABASE_URL);
   await seedRegistry(db);
-  const demo = env.SEED_DEMO !== 'false';
+  // the README publishes the demo keys: never on an address others can reach, unless asked for explicitly
+  const seeding = demoSeedDecision(config.host, env.SEED_DEMO);
+  if (seeding.reason) say(seeding.seed ? `WARNING: ${seeding.reason}` : `no demo data: ${seeding.reason}`);
+  const demo = seeding.seed;
   if (demo) await seedDemoClients(db);
   if (demo) {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -147,7 +151,7 @@ async function main(): Promise<void> {
 
   runChild('worker', 'worker.ts', env);
   runChild('api', 'api/server.ts', env);
-  const base = `http://127.0.0.1:${config.port}`;
+  const base = `http://${urlHostOf(config.host)}:${config.port}`;
   await waitReady(`${base}/readyz`, 120_000);
   const lines = [
     '',

@@ -103,8 +103,9 @@ export async function seedRegistry(db: Db): Promise<void> {
 }
 
 /**
- * Demo credentials for the embedded default only (never seeded when DATABASE_URL points elsewhere unless
- * SEED_DEMO=true): fixed keys so the README's curl examples work as written.
+ * Demo credentials for the embedded default only (`npm start` seeds them on a loopback HOST unless
+ * SEED_DEMO=false, elsewhere only with SEED_DEMO=true: embedded/exposure.ts): fixed keys so the README's curl
+ * examples work as written.
  */
 export const DEMO_CLIENTS = [
   {

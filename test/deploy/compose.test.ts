@@ -50,7 +50,13 @@ test('every environment variable the processes read is set for them', () => {
   expect(read).toEqual(expect.arrayContaining(['DATABASE_URL', 'RATE_LIMIT_PER_MINUTE', 'SMTP_PORT']));
   const optional = new Set(['SMTP_SECURE', 'SMTP_USER', 'SMTP_PASS', 'LOG_LEVEL']);
   // settings only the API reads are set on the api service; the rest on both
-  const apiOnly = new Set(['PORT', 'RATE_LIMIT_STORE', 'RATE_LIMIT_PER_MINUTE', 'AUTH_FAILURE_LIMIT']);
+  const apiOnly = new Set([
+    'PORT',
+    'HOST',
+    'RATE_LIMIT_STORE',
+    'RATE_LIMIT_PER_MINUTE',
+    'AUTH_FAILURE_LIMIT',
+  ]);
   for (const name of read.filter((n) => !optional.has(n))) {
     expect([name, Object.keys(services.api.environment)]).toEqual([name, expect.arrayContaining([name])]);
     if (!apiOnly.has(name)) {
