@@ -536,8 +536,8 @@ describe('P4 disputes', () => {
       resourceId: 'RK-0001',
       item: '150102199001011234/姓名',
       description: '姓名错误',
-      discoveredAt: '2026-01-05',
-      receivedAt: '2026-02-02T10:00:00+08:00',
+      // discovered three calendar weeks before today's report: far more than 5 working days
+      discoveredAt: new Date(Date.now() - 21 * 86_400_000).toISOString(),
       proofProvided: false,
     });
     expect(lateReport.status).toBe(201);
