@@ -14,6 +14,8 @@ export async function createTestWorker(opts: {
   notifier?: Notifier;
   namespace?: string;
   taskQueue?: string;
+  /** 0 turns the sticky cache off: every workflow task goes to the shared queue, none to this worker's own */
+  maxCachedWorkflows?: number;
 }) {
   const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
   const calendars = createCalendarProvider(opts.db);
@@ -23,6 +25,7 @@ export async function createTestWorker(opts: {
     taskQueue,
     workflowsPath: require.resolve('../../workflows'),
     activities: createActivities({ db: opts.db, calendars, notifier: opts.notifier }),
+    ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
   });
   return { worker, taskQueue, calendars };
 }
