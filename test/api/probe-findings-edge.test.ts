@@ -144,7 +144,7 @@ describe('finding 6: a body that is present but not JSON is 415', () => {
     expect((await withKey(key.secret).get('/me')).status).toBe(200);
   });
 
-  it('is 415 on every operation of the document, with or without a key, before anything is written', async () => {
+  it('is 415 on every operation of the document (called by the administrator), before anything is written', async () => {
     const audit = await api.tdb.db.auditLog.count();
     const wrong: string[] = [];
     for (const op of operationsOf(spec)) {
