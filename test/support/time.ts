@@ -6,6 +6,17 @@ export function expectAt(actual: Date | null | undefined, expected: string): voi
   expect(Math.abs((actual as Date).getTime() - Date.parse(expected))).toBeLessThan(1000);
 }
 
+/**
+ * For instants that follow the test's own requests (an answer, what the workflow does after it): between the
+ * virtual clock read before and after, as that clock runs at wall speed between skips and a loaded machine
+ * can take seconds.
+ */
+export function expectBetween(actual: Date | null | undefined, fromMs: number, toMs: number): void {
+  expect(actual).toBeInstanceOf(Date);
+  expect((actual as Date).getTime()).toBeGreaterThanOrEqual(fromMs);
+  expect((actual as Date).getTime()).toBeLessThanOrEqual(toMs);
+}
+
 /** Skips the time-skipping server's virtual clock forward to `iso`. */
 export async function sleepUntil(env: TestWorkflowEnvironment, iso: string): Promise<void> {
   const ms = Date.parse(iso) - (await env.currentTimeMs());

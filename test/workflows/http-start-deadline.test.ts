@@ -3,6 +3,7 @@
  * whose worker is down while the deadline passes: the deadline is pinned in the row, in the workflow's own
  * schedule and in the overdue instant.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type request from 'supertest';
@@ -31,6 +32,32 @@ async function runWorker(): Promise<{ worker: Worker; stopped: Promise<void> }> 
     maxCachedWorkflows: 0,
   });
   return { worker, stopped: worker.run() };
+}
+
+/**
+ * Whether the workflow waits on its timer with nothing else in flight: every workflow task and activity it
+ * scheduled has finished. A worker shut down earlier would leave a task behind, holding the clock still.
+ */
+async function settledOnTimer(handle: WorkflowHandle): Promise<boolean> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const count = (has: (e: (typeof events)[number]) => unknown) => events.filter((e) => has(e)).length;
+  const tasks = count((e) => e.workflowTaskScheduledEventAttributes);
+  const tasksDone = count(
+    (e) =>
+      e.workflowTaskCompletedEventAttributes ||
+      e.workflowTaskFailedEventAttributes ||
+      e.workflowTaskTimedOutEventAttributes,
+  );
+  const activities = count((e) => e.activityTaskScheduledEventAttributes);
+  const activitiesDone = count(
+    (e) =>
+      e.activityTaskCompletedEventAttributes ||
+      e.activityTaskFailedEventAttributes ||
+      e.activityTaskTimedOutEventAttributes ||
+      e.activityTaskCanceledEventAttributes,
+  );
+  const timers = count((e) => e.timerStartedEventAttributes);
+  return tasks === tasksDone && activities === activitiesDone && timers > 0;
 }
 
 /**
@@ -109,6 +136,7 @@ beforeAll(async () => {
   // the workflow has computed its schedule and written its first transition
   await eventually(async () => (await api.tdb.db.caseEvent.count({ where: { caseId: seen.id } })) > 0);
   seen.stateAtStart = await handle.query(stateQuery);
+  await eventually(() => settledOnTimer(handle));
 
   // the worker goes down; the deadline passes while nobody runs the case: to 2026-10-19 (Mon) 10:00 Beijing
   first.worker.shutdown();

@@ -4,7 +4,7 @@ import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import type { CaseAction } from '../../workflows/types';
 import { timeSkippingSuite } from '../support/suite';
-import { expectAt, sleepUntil } from '../support/time';
+import { expectBetween, sleepUntil } from '../support/time';
 import { createTestWorker, eventually } from '../support/worker';
 
 // virtual clock starts at 2026-06-15 (Mon) 09:00 Beijing time, the week of 端午 (6/19–6/21 off)
@@ -94,12 +94,14 @@ describe('第十九条 协商一致 (P2 agree): the agreement becomes a grant to
       );
       expect(await suite.tdb.db.grant.count()).toBe(0);
 
+      const agreedFrom = await suite.env.currentTimeMs();
       const agreed = await act(p2, {
         type: 'agree',
         actorDepartmentId: 'NMG-RST',
         ...agreement,
         note: '仅限年度缴费基数, 不含明细',
       });
+      const agreedBy = await suite.env.currentTimeMs();
       expect(agreed).toMatchObject({
         status: 'CLOSED',
         stage: 'agreed',
@@ -121,8 +123,9 @@ describe('第十九条 协商一致 (P2 agree): the agreement becomes a grant to
         overdueAt: null,
         answeredLate: false,
       });
-      expectAt(closed.answeredAt, '2026-06-24T02:00:00Z');
-      expectAt(closed.closedAt, '2026-06-24T02:00:00Z');
+      // answered on 6/24, working day 6 of 10
+      expectBetween(closed.answeredAt, agreedFrom, agreedBy);
+      expect(closed.closedAt).toEqual(closed.answeredAt);
       expect(await timeline(p2)).toEqual([
         ['received', 'received', 'NMG-MZT'],
         ['reminder', 'reminder:half:2026-06-30', null],

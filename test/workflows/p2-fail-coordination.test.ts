@@ -4,7 +4,7 @@ import { actUpdate, stateQuery } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import type { CaseAction } from '../../workflows/types';
 import { timeSkippingSuite } from '../support/suite';
-import { expectAt, sleepUntil } from '../support/time';
+import { expectAt, expectBetween, sleepUntil } from '../support/time';
 import { createTestWorker, eventually } from '../support/worker';
 
 // virtual clock starts at 2026-08-28 (Fri) 09:00 Beijing time, the day the negotiation is received
@@ -62,11 +62,13 @@ describe('第十九条 协商未果 (P2 fail): the share authority coordinates w
         await rejectionOf(act(p2, { type: 'fail', actorDepartmentId: 'NMG-MZT', reason: '谈不拢' })),
       ).toBe('wrong_party');
       expect(await suite.tdb.db.case.count({ where: { parentCaseId: p2 } })).toBe(0);
+      const failFrom = await suite.env.currentTimeMs();
       const failed = await act(p2, {
         type: 'fail',
         actorDepartmentId: 'NMG-GAT',
         reason: '出入境证件信息属于不予共享范围, 双方未能就替代方案达成一致',
       });
+      const failBy = await suite.env.currentTimeMs();
       expect(failed).toMatchObject({
         status: 'CLOSED',
         stage: 'failed',
@@ -76,6 +78,7 @@ describe('第十九条 协商未果 (P2 fail): the share authority coordinates w
       });
       // wait without result(): on the time-skipping server result() unlocks skipping and could run P3's timers
       await eventually(async () => (await handleOf(p2).describe()).status.name === 'COMPLETED');
+      const p2DoneBy = await suite.env.currentTimeMs();
       const p2State = await handleOf(p2).result();
       expect(p2State.childCaseIds).toHaveLength(1);
       const p3 = p2State.childCaseIds[0];
@@ -90,7 +93,7 @@ describe('第十九条 协商未果 (P2 fail): the share authority coordinates w
         overdueAt: null,
         answeredLate: false,
       });
-      expectAt(p2Row.closedAt, '2026-09-01T02:00:00Z');
+      expectBetween(p2Row.closedAt, failFrom, failBy);
       expect(await timeline(p2)).toEqual([
         ['received', 'received'],
         ['answered', 'answered'],
@@ -100,7 +103,7 @@ describe('第十九条 协商未果 (P2 fail): the share authority coordinates w
         where: { caseId: p2, type: 'escalated_to_coordination' },
       });
       expect(escalation.data).toEqual({ childCaseId: p3, shareAuthority: 'NMG-ZWFWJ' });
-      expectAt(escalation.at, '2026-09-01T02:00:00Z');
+      expectBetween(escalation.at, failFrom, p2DoneBy);
 
       // Thirty working days from Tue 9/1 (the day of receipt not counted), on the official 2026 arrangement
       // (calendar/data/official/2026.json: 中秋 9/25–9/27 off; 国庆 10/1–10/7 off, 9/20 Sun and 10/10 Sat worked):
@@ -123,7 +126,8 @@ describe('第十九条 协商未果 (P2 fail): the share authority coordinates w
         overdue: false,
       });
       expect(p3Row.dueAt.toISOString()).toBe('2026-10-19T16:00:00.000Z');
-      expectAt(p3Row.receivedAt, '2026-09-01T02:00:00Z');
+      // received when the negotiation failed, Tue 9/1 (10:00 Beijing plus the test's own latency)
+      expectBetween(p3Row.receivedAt, failFrom, p2DoneBy);
       expect(p3Row.details).toEqual({ providerDepartmentId: 'NMG-GAT', negotiationOutcome: 'failed' });
       expect(await suite.tdb.db.case.count({ where: { procedure: 'P3_COORDINATION' } })).toBe(1);
 

@@ -2,7 +2,7 @@ import { startCase } from '../../api/case-service';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import { timeSkippingSuite } from '../support/suite';
-import { expectAt, sleepUntil } from '../support/time';
+import { expectBetween, sleepUntil } from '../support/time';
 import { createTestWorker, eventually } from '../support/worker';
 
 // virtual clock starts at 2026-03-30 (Mon) 09:00 Beijing time, the day the negotiation is received
@@ -43,9 +43,11 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
 
       // 2026-04-01 (Wed) 10:00 Beijing: the negotiation fails; coordination must start
       await sleepUntil(suite.env, '2026-04-01T02:00:00Z');
+      const failFrom = await suite.env.currentTimeMs();
       const failed = await handleOf(p2).executeUpdate(actUpdate, {
         args: [{ type: 'fail', actorDepartmentId: 'NMG-GAT', reason: '双方未能就共享范围达成一致' }],
       });
+      const failBy = await suite.env.currentTimeMs();
       expect(failed).toMatchObject({ status: 'CLOSED', stage: 'failed', outcome: 'failed' });
 
       // an hour passes with nobody registered: the escalation keeps retrying, the failure is visible, nothing started
@@ -115,7 +117,7 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
         ['answered', 'answered'],
         ['escalated_to_coordination', `coordination:${p3}`],
       ]);
-      expectAt(events[1].at, '2026-04-01T02:00:00Z');
+      expectBetween(events[1].at, failFrom, failBy);
       expect(events[2].data).toEqual({ childCaseId: p3, shareAuthority: 'NMG-ZWFWJ' });
       expect(await nextSequence('XT')).toBe(xtBefore + 1);
       expect(await suite.tdb.db.case.count({ where: { parentCaseId: p2 } })).toBe(1);
