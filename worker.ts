@@ -1,4 +1,6 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { sweepRecomputeSignals } from './calendar/recompute-signals';
 import { createActivities, type CalendarProvider, type Notifier } from './activities';
 import { loadConfig, requireSetting, type AppConfig } from './config';
 import { createCalendarProvider } from './activities/calendar-provider';
@@ -43,7 +45,16 @@ async function main(): Promise<void> {
     log: (msg, data) => logger.warn(data ?? {}, msg),
   });
   const worker = await createWorker({ config, db, connection, calendars, notifier });
-  const stop = () => worker.shutdown();
+  // calendar recompute signals that could not be sent when a year was loaded are retried from here
+  const sweep = sweepRecomputeSignals(
+    { db, temporal: new Client({ connection, namespace: config.temporalNamespace }) },
+    30_000,
+    (msg, data) => logger.warn(data, msg),
+  );
+  const stop = () => {
+    sweep.stop();
+    worker.shutdown();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   logger.info({ taskQueue: config.taskQueue }, 'worker running');

@@ -20,7 +20,7 @@ const LONE_SURROGATES = /\p{Surrogate}/gu;
  * against what slips past: a replacement character in the timeline beats a projection retried for ever.
  */
 export function storable<T>(v: T): T {
-  if (typeof v === 'string') return v.replace(/\u0000/g, '\ufffd').replace(LONE_SURROGATES, '\ufffd') as T;
+  if (typeof v === 'string') return v.replaceAll('\u0000', '\ufffd').replace(LONE_SURROGATES, '\ufffd') as T;
   if (Array.isArray(v)) return v.map(storable) as T;
   if (v && typeof v === 'object') {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k), storable(x)])) as T;

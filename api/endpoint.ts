@@ -254,10 +254,13 @@ export class ApiBuilder {
     });
     // any request may carry a malformed JSON body or bad parameters
     out['400'] ??= problem('请求参数或请求体有误 (字段错误见 errors)');
-    if (e.body) {
-      out['413'] = problem('请求体超过 256 KB');
-      out['415'] = problem('不支持的字符集或内容编码');
-    }
+    // any request may carry a body: a non-JSON one is 415 (api/json-body.ts), a JSON one over 256 KB 413
+    out['413'] = problem('请求体超过 256 KB');
+    out['415'] = problem(
+      e.body
+        ? '请求体不是 JSON (unsupported_media_type), 或不支持的字符集或内容编码'
+        : '此操作不需要请求体; 附带的请求体不是 JSON 时 (unsupported_media_type)',
+    );
     if (e.roles !== 'public') {
       out['401'] = problem('缺少 API 密钥, 或密钥无效、已吊销、已过期');
       if (e.roles.length < ALL_ROLES.length) out['403'] = problem('调用方角色无权执行此操作');

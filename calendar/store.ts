@@ -4,7 +4,6 @@
  * tells every open case it could affect to recompute its deadline and timers (calendarChangedSignal).
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { Prisma, type Db } from '../prisma/client';
 import { appendAudit } from '../audit/log';
 import { validateArrangement, type FieldError, type YearArrangement } from './arrangement';
@@ -15,7 +14,7 @@ import { CalendarInputError } from './errors';
 import { dayNumber, formatDay } from './dates';
 import { DEFAULT_PROFILE_ID } from './profiles';
 import { createCalendarProvider } from '../activities/calendar-provider';
-import { calendarChangedSignal } from '../workflows/statutory-case';
+import { deliverRecomputeSignals, queueRecomputeSignals } from './recompute-signals';
 
 /** Bad input or a refused change; `status` is the HTTP status, `errors` the per-field problems. */
 export class CalendarStoreError extends CalendarInputError {
@@ -162,29 +161,6 @@ async function computeEffect(db: Tx, year: number, next: YearArrangement | null)
   return out;
 }
 
-async function signalCases(
-  deps: CalendarStoreDeps,
-  caseIds: string[],
-  reason: string,
-): Promise<{ signalled: string[]; notFound: string[]; failed: { caseId: string; error: string }[] }> {
-  const res = {
-    signalled: [] as string[],
-    notFound: [] as string[],
-    failed: [] as { caseId: string; error: string }[],
-  };
-  if (!deps.temporal) return res;
-  for (const caseId of caseIds) {
-    try {
-      await deps.temporal.workflow.getHandle(caseId).signal(calendarChangedSignal, { reason });
-      res.signalled.push(caseId);
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError) res.notFound.push(caseId);
-      else res.failed.push({ caseId, error: e instanceof Error ? e.message : String(e) });
-    }
-  }
-  return res;
-}
-
 function arrangementErrors(year: number, errors: FieldError[]): CalendarStoreError {
   const list = errors
     .slice(0, 5)
@@ -254,7 +230,12 @@ export async function loadCalendarYear(
     };
   }
 
-  let written: { version: number; previousVersion: number | null; effect: CalendarEffect };
+  let written: {
+    version: number;
+    previousVersion: number | null;
+    effect: CalendarEffect;
+    signals: string[];
+  };
   try {
     written = await deps.db.$transaction(async (tx) => {
       await lockYear(tx, year);
@@ -290,7 +271,15 @@ export async function loadCalendarYear(
           provisionalChanged: effect.affected.filter((a) => a.shiftDays === 0).map((a) => a.caseId),
         },
       });
-      return { version, previousVersion: current?.version ?? null, effect };
+      const toSignal = new Set(effect.affected.map((a) => a.caseId));
+      for (const m of effect.storedMismatch) toSignal.add(m.caseId);
+      // committed with the version: a signal that cannot be sent now is retried, never lost
+      await queueRecomputeSignals(
+        tx,
+        [...toSignal].sort(),
+        `calendar ${year} v${version} loaded (${arrangement.source.number})`,
+      );
+      return { version, previousVersion: current?.version ?? null, effect, signals: [...toSignal].sort() };
     });
   } catch (e) {
     if (isUniqueViolation(e))
@@ -298,13 +287,7 @@ export async function loadCalendarYear(
     throw e;
   }
 
-  const toSignal = new Set(written.effect.affected.map((a) => a.caseId));
-  for (const m of written.effect.storedMismatch) toSignal.add(m.caseId);
-  const s = await signalCases(
-    deps,
-    [...toSignal].sort(),
-    `calendar ${year} v${written.version} loaded (${arrangement.source.number})`,
-  );
+  const s = await deliverRecomputeSignals(deps, written.signals);
   return {
     year,
     dryRun,

@@ -19,11 +19,37 @@ function mtime(p) {
   }
 }
 
+/**
+ * Installs when package-lock.json's content changed since the last install (a stamp in node_modules), not by
+ * modification times: a checkout or a copy touches the lock file without changing it, and a needless `npm ci`
+ * empties node_modules under every other process using it. A symlinked node_modules (a second worktree
+ * sharing the first one's) is never reinstalled from here.
+ */
 function ensureDependencies() {
-  const installed = path.join(root, 'node_modules', '.package-lock.json');
-  if (mtime(installed) >= mtime(path.join(root, 'package-lock.json')) && mtime(installed) > 0) return;
+  const modules = path.join(root, 'node_modules');
+  const lockHash = crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(root, 'package-lock.json')))
+    .digest('hex');
+  const stamp = path.join(modules, '.gxcase-lock-hash');
+  const installed = fs.existsSync(path.join(modules, '.package-lock.json'));
+  if (installed && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === lockHash) return;
+  if (fs.existsSync(modules) && fs.lstatSync(modules).isSymbolicLink()) {
+    if (!installed) say('node_modules is a symlink to an incomplete install; run npm ci where it points');
+    return;
+  }
+  if (
+    installed &&
+    !fs.existsSync(stamp) &&
+    mtime(path.join(modules, '.package-lock.json')) >= mtime(path.join(root, 'package-lock.json'))
+  ) {
+    // installed before stamps existed and evidently current: adopt it
+    fs.writeFileSync(stamp, lockHash);
+    return;
+  }
   say('installing npm dependencies (npm ci)…');
   execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  fs.writeFileSync(stamp, lockHash);
 }
 
 function ensurePrismaClient() {

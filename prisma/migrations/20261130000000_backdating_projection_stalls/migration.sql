@@ -14,3 +14,15 @@ CREATE TABLE "ProjectionStall" (
 
     CONSTRAINT "ProjectionStall_pkey" PRIMARY KEY ("caseId","eventKey")
 );
+
+-- CreateTable: calendar recompute signals not yet delivered (outbox, retried by the worker)
+CREATE TABLE "CalendarSignal" (
+    "caseId" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "queuedAt" TIMESTAMP(3) NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "lastError" TEXT,
+    "lastAttemptAt" TIMESTAMP(3),
+
+    CONSTRAINT "CalendarSignal_pkey" PRIMARY KEY ("caseId")
+);
