@@ -115,6 +115,14 @@ export function checkAction(
   }
 }
 
+/**
+ * Whether an answer at `answeredAtMs` is late for a case due at `dueAt` (24:00 Beijing time of the deadline
+ * day, i.e. 00:00 of the next day): 23:59:59.999 is on time, 24:00:00.000 is late.
+ */
+export function isLate(answeredAtMs: number, dueAt: string | undefined): boolean {
+  return dueAt !== undefined && answeredAtMs >= Date.parse(dueAt);
+}
+
 /** The stage and outcome an accepted answer leads to. */
 export function outcomeOf(action: CaseAction): { stage: string; outcome: string } {
   switch (action.type) {

@@ -12,7 +12,7 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { Activities, NotifyInput } from '../activities/types';
-import { checkAction, outcomeOf } from './rules';
+import { checkAction, isLate, outcomeOf } from './rules';
 import type { CaseAction, CaseStart, CaseState, Reminder, Schedule } from './types';
 
 export const actUpdate = defineUpdate<CaseState, [CaseAction]>('act');
@@ -134,7 +134,13 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       state.stage = stage;
       state.outcome = outcome;
       state.answeredAt = answeredAt.toISOString();
-      state.answeredLate = state.schedule ? answeredAt.getTime() >= Date.parse(state.schedule.dueAt) : false;
+      state.answeredLate = isLate(answeredAt.getTime(), state.schedule?.dueAt);
+      // an answer that overtakes the overdue timer (both in one workflow task) still records the breach
+      const breach =
+        state.answeredLate && !state.overdue && state.schedule
+          ? { overdue: true, overdueAt: state.schedule.dueAt }
+          : {};
+      Object.assign(state, breach);
       state.status = 'CLOSED';
       await acts.recordTransition({
         caseId: start.caseId,
@@ -149,6 +155,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
           status: 'CLOSED',
           answeredAt: state.answeredAt,
           answeredLate: state.answeredLate,
+          ...breach,
           closedAt: state.answeredAt,
         },
       });
