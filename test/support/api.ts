@@ -85,8 +85,7 @@ export async function createTestApi(
     running = worker.run();
   }
   const base = loadConfig({});
-  // typed wider than AppDeps so that `now` reaches the app whether or not AppDeps declares it yet
-  const deps: AppDeps & { now?: () => Date } = {
+  const deps: AppDeps = {
     config: {
       ...base,
       taskQueue,
