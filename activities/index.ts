@@ -54,17 +54,27 @@ export function createActivities({ db, calendars, notifier }: ActivityDeps): Act
       if (notifier) await notifier.enqueue(input);
       else log.info('notification (no notifier configured)', { ...input });
     },
-    async shareAuthority() {
+    async shareAuthority(input) {
       const authority = await db.department.findFirst({
         where: { isShareAuthority: true },
         orderBy: { id: 'asc' },
       });
+      const step = input && {
+        caseId: input.caseId,
+        eventKey: 'coordination:share_authority',
+        type: 'escalation_blocked',
+      };
+      const { attempt } = Context.current().info;
       // retryable on purpose: an administrator can register the authority and the escalation then proceeds
-      if (!authority)
-        throw ApplicationFailure.retryable(
+      if (!authority) {
+        const failure = ApplicationFailure.retryable(
           '未登记政务信息资源共享主管部门, 无法启动协调 (第十九条)',
           'no_share_authority',
         );
+        if (step && attempt >= STALL_AFTER_ATTEMPTS) await noteStall(db, step, attempt, failure);
+        throw failure;
+      }
+      if (step && attempt > 1) await clearStall(db, step);
       return authority.id;
     },
   };

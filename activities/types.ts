@@ -61,5 +61,6 @@ export interface Activities {
   recordTransition(input: TransitionInput): Promise<void>;
   createGrant(input: GrantInput): Promise<void>;
   notify(input: NotifyInput): Promise<void>;
-  shareAuthority(): Promise<string>;
+  /** `caseId`: the negotiation escalating, named in the stall record while no authority is registered */
+  shareAuthority(input?: { caseId: string }): Promise<string>;
 }

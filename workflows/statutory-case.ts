@@ -200,19 +200,20 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
   }
   // a case entered late (receivedAt in the past), or a deadline moved earlier, gets no reminders for moments
   // already gone; each one skipped is on the case's timeline, so nobody wonders why no mail came
+  const recordSkipped = (r: Reminder) =>
+    acts.recordTransition({
+      caseId: start.caseId,
+      eventKey: `reminder-skipped:${r.key}:${state.schedule?.deadline}`,
+      type: 'reminder_skipped',
+      at: now().toISOString(),
+      data: { reminder: r.key, due: r.at, deadline: state.schedule?.deadline },
+    });
   const skipPast = async () => {
     for (const r of state.schedule?.reminders ?? []) {
       if (Date.parse(r.at) > Date.now() || skippedReminders.has(r.key) || state.remindersSent.includes(r.key))
         continue;
       skippedReminders.add(r.key);
-      if (!patched('record-skipped-reminders')) continue;
-      await acts.recordTransition({
-        caseId: start.caseId,
-        eventKey: `reminder-skipped:${r.key}:${state.schedule?.deadline}`,
-        type: 'reminder_skipped',
-        at: now().toISOString(),
-        data: { reminder: r.key, due: r.at, deadline: state.schedule?.deadline },
-      });
+      if (patched('record-skipped-reminders')) await recordSkipped(r);
     }
   };
   await skipPast();
@@ -233,6 +234,13 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       continue;
     }
     if (interrupted || !timer) continue;
+    const pastDue = Date.now() >= Date.parse(state.schedule?.dueAt ?? '');
+    if (timer.kind === 'reminder' && pastDue && patched('no-reminder-after-due')) {
+      // the worker was down past the deadline: a reminder now would arrive after the breach, so it is skipped
+      skippedReminders.add(timer.reminder.key);
+      await recordSkipped(timer.reminder);
+      continue;
+    }
     if (timer.kind === 'reminder') {
       state.remindersSent.push(timer.reminder.key);
       await acts.recordTransition({
@@ -322,8 +330,10 @@ async function recomputeDeadline(start: CaseStart, state: CaseState): Promise<vo
 }
 
 async function escalateToCoordination(start: CaseStart, state: CaseState): Promise<void> {
-  const childId = await acts.allocateCaseId({ procedure: 'P3', receivedAt: now().toISOString() });
-  const authority = await acts.shareAuthority();
+  // coordination is due from the moment negotiation failed, however long finding the authority takes
+  const failedAt = now().toISOString();
+  const childId = await acts.allocateCaseId({ procedure: 'P3', receivedAt: failedAt });
+  const authority = await acts.shareAuthority({ caseId: start.caseId });
   state.childCaseIds.push(childId);
   await acts.recordTransition({
     caseId: start.caseId,
@@ -340,7 +350,7 @@ async function escalateToCoordination(start: CaseStart, state: CaseState): Promi
         caseId: childId,
         procedure: 'P3',
         profileId: start.profileId,
-        receivedAt: now().toISOString(),
+        receivedAt: patched('p3-received-when-negotiation-failed') ? failedAt : now().toISOString(),
         workingDays: await acts.procedureWorkingDays({ profileId: start.profileId, procedure: 'P3' }),
         requesterDepartmentId: start.requesterDepartmentId,
         responsibleDepartmentId: authority,

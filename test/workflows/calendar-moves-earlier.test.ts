@@ -4,18 +4,16 @@
  * at first, so the recompute signals must be retried from their outbox.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCase } from '../../api/case-service';
 import type { YearArrangement } from '../../calendar/arrangement';
 import { deliverRecomputeSignals } from '../../calendar/recompute-signals';
 import { loadCalendarYear } from '../../calendar/store';
-import { seedRegistry } from '../../prisma/seed';
 import { stateQuery } from '../../workflows/statutory-case';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { recordHistory } from '../histories/record';
+import { timeSkippingSuite } from '../support/suite';
 import { freePort } from '../../embedded/ports';
-import { createTimeSkippingEnv } from '../support/temporal';
 import { createTestWorker, eventually } from '../support/worker';
-import { expectAt } from '../support/time';
+import { expectAt, sleepUntil } from '../support/time';
 
 /**
  * TEST FIXTURE, NOT THE OFFICIAL 2027 ARRANGEMENT: 元旦 1/1 off and Sunday 1/3 made a working day. Until it is
@@ -33,25 +31,13 @@ const FIXTURE_2027: YearArrangement = {
   holidays: [{ name: '元旦', restDays: ['2027-01-01'], workDays: ['2027-01-03'] }],
 };
 
-let env: TestWorkflowEnvironment;
-let tdb: TestDatabase;
-beforeAll(async () => {
-  // virtual clock: 2026-12-18 09:00 Beijing time
-  [env, tdb] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2026-12-18T01:00:00Z' }),
-    createTestDatabase(),
-  ]);
-  await seedRegistry(tdb.db);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await tdb?.drop();
-});
-
-const to = async (iso: string) => env.sleep(Date.parse(iso) - (await env.currentTimeMs()));
+// virtual clock: 2026-12-18 09:00 Beijing time
+const suite = timeSkippingSuite('2026-12-18T01:00:00Z');
+const to = (iso: string) => sleepUntil(suite.env, iso);
 
 describe('第十九条 时限 with a calendar loaded late: deadlines that move earlier', () => {
   test('skipped reminders are recorded, a deadline moved into the past is overdue at once at its new due time, and failed signals are retried', async () => {
+    const { env, tdb } = suite;
     const { worker, taskQueue, calendars } = await createTestWorker({
       connection: env.nativeConnection,
       db: tdb.db,
@@ -157,6 +143,9 @@ describe('第十九条 时限 with a calendar loaded late: deadlines that move e
         'reminder_skipped',
         'overdue',
       ]);
+      // replayed by test/workflows/replay.test.ts (record-skipped-reminders, overdue-at-due-time)
+      await recordHistory(env.client.workflow.getHandle(a.caseId), 'calendar-moves-earlier');
+      await recordHistory(env.client.workflow.getHandle(b.caseId), 'calendar-moved-into-past');
     });
   });
 });

@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type request from 'supertest';
 import { stateQuery } from '../../workflows/statutory-case';
+import { recordHistory } from '../histories/record';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import type { CaseState } from '../../workflows/types';
 import { createTestApi, type TestApi } from '../support/api';
@@ -154,6 +155,8 @@ beforeAll(async () => {
     });
     seen.stateAfter = await handle.query(stateQuery);
     seen.viewAfter = await api.as('rst').get(`/api/v1/cases/${seen.id}`);
+    // replayed by test/workflows/replay.test.ts: the reminders skipped after the breach (no-reminder-after-due)
+    await recordHistory(handle, 'p1-worker-down-past-deadline');
   } finally {
     second.worker.shutdown();
     await second.stopped;

@@ -1,6 +1,7 @@
 import { startCase } from '../../api/case-service';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
+import { recordHistory } from '../histories/record';
 import { timeSkippingSuite } from '../support/suite';
 import { expectBetween, sleepUntil } from '../support/time';
 import { createTestWorker, eventually } from '../support/worker';
@@ -71,6 +72,15 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
         ),
       ).toEqual(['received', 'answered']);
       expect(await suite.tdb.db.case.count({ where: { procedure: 'P3_COORDINATION' } })).toBe(0);
+      // operators see the blocked escalation (the same stall record /readyz counts), not only the worker's logs
+      const stall = await suite.tdb.db.projectionStall.findUniqueOrThrow({
+        where: { caseId_eventKey: { caseId: p2, eventKey: 'coordination:share_authority' } },
+      });
+      expect(stall).toMatchObject({
+        eventType: 'escalation_blocked',
+        error: 'ApplicationFailure no_share_authority',
+      });
+      expect(stall.attempts).toBeGreaterThan(10);
       // the coordination's case number was taken once, before the lookup, and is not taken again per retry
       expect(await nextSequence('XT')).toBe(xtBefore + 1);
 
@@ -81,6 +91,8 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
       const twoMinutesLater = await suite.env.currentTimeMs();
       await eventually(async () => (await handleOf(p2).describe()).status.name === 'COMPLETED');
       const p2State = await handleOf(p2).result();
+      // replayed by test/workflows/replay.test.ts: P3 received when the negotiation failed (patched)
+      await recordHistory(handleOf(p2), 'p2-fail-escalation-blocked');
       expect(p2State.childCaseIds).toHaveLength(1);
       const p3 = p2State.childCaseIds[0];
       expect(p3).toBe(`XT-2026-${String(xtBefore).padStart(6, '0')}`);
@@ -92,7 +104,7 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
       });
       expect(p3Rows).toHaveLength(1);
       const p3Row = p3Rows[0];
-      // received when the authority could take it (the escalation's retry that succeeded after registration):
+      // received when the negotiation failed (10:00), not when the authority was found an hour later:
       // 30 working days from Wed 4/1 across 清明 (4/4–4/6 off) and 劳动节 (5/1–5/5 off, 5/9 Sat worked):
       //   1–2 = 4/2–4/3, 3–6 = 4/7–4/10, 7–11 = 4/13–4/17, 12–16 = 4/20–4/24, 17–20 = 4/27–4/30,
       //   21–23 = 5/6–5/8, 24 = 5/9 (make-up Sat), 25–29 = 5/11–5/15, 30 = 5/18 (Mon)
@@ -108,8 +120,10 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
       });
       expect(p3Row.dueAt.toISOString()).toBe('2026-05-18T16:00:00.000Z');
       expect(p3Row.details).toEqual({ providerDepartmentId: 'NMG-GAT', negotiationOutcome: 'failed' });
-      expect(p3Row.receivedAt.getTime()).toBeGreaterThanOrEqual(registeredAt);
-      expect(p3Row.receivedAt.getTime()).toBeLessThanOrEqual(twoMinutesLater);
+      expectBetween(p3Row.receivedAt, failFrom, failBy);
+      expect(registeredAt).toBeLessThan(twoMinutesLater);
+      // the stall is cleared once the escalation went through
+      expect(await suite.tdb.db.projectionStall.count()).toBe(0);
 
       const events = await suite.tdb.db.caseEvent.findMany({ where: { caseId: p2 }, orderBy: { at: 'asc' } });
       expect(events.map((e) => [e.type, e.eventKey])).toEqual([

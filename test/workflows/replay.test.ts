@@ -44,6 +44,11 @@ test('the recorded scenarios are all there', () => {
       'p5-national-day.json',
       'calendar-change.json',
       'p1-answer-before-received.json',
+      // issue 10: reminders skipped and overdue at the due time (patched), P3 received at the failure
+      'calendar-moves-earlier.json',
+      'calendar-moved-into-past.json',
+      'p1-worker-down-past-deadline.json',
+      'p2-fail-escalation-blocked.json',
     ]),
   );
 });
