@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { isUniqueViolation } from '../core/db-errors';
 import { appendAudit, canonicalJson } from '../audit/log';
 import { Prisma, type Db } from '../prisma/client';
 import { allocateCaseId } from '../activities/case-ids';
@@ -58,10 +59,6 @@ export interface CaseServiceDeps {
   calendars: CalendarProvider;
   taskQueue: string;
   now?: () => Date;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 }
 
 /** Receipts claimed up to this long before they are recorded are ordinary (clocks, queues), not backdating. */

@@ -16,6 +16,10 @@ import type { Db } from '../prisma/client';
 import { authenticate, deny, principalOf, type Principal, type Role } from './auth';
 import { Problem, fromZod } from './problem';
 import { PostgresRateLimitStore } from './rate-limit-store';
+import { MAX_YEAR, MIN_YEAR, instantOf } from '../core/paging';
+
+// cursor and paging helpers live in the domain core; re-exported for the routes that import them from here
+export { decodeCursor, decodeTimeCursor, encodeCursor, instantOf, pageFrom } from '../core/paging';
 
 extendZodWithOpenApi(z);
 
@@ -292,41 +296,6 @@ export async function ownDepartmentOf(db: Db, req: Request, p: Principal, what: 
   return p.departmentId;
 }
 
-/** Opaque cursors for keyset pagination: base64url of the sort key of the last item on the page. */
-export function encodeCursor(key: (string | number)[]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string, arity: number): (string | number)[] {
-  const bad = new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad;
-  }
-  if (
-    !Array.isArray(v) ||
-    v.length !== arity ||
-    !v.every((x) => typeof x === 'string' || typeof x === 'number')
-  ) {
-    throw bad;
-  }
-  return v as (string | number)[];
-}
-
-const MIN_YEAR = 1970;
-const MAX_YEAR = 2100;
-
-/** A real time between 1970 and 2100 (ISO string or epoch milliseconds), or undefined. */
-export function instantOf(v: unknown): Date | undefined {
-  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
-  const d = new Date(t);
-  if (Number.isNaN(d.getTime())) return undefined;
-  const year = d.getUTCFullYear();
-  return year >= MIN_YEAR && year <= MAX_YEAR ? d : undefined;
-}
-
 /**
  * Request instants: ISO 8601 with an explicit offset, and a real time in 1970–2100 (zod's datetime alone lets
  * offsets like +99:99 through, which become Invalid Date further on).
@@ -341,33 +310,10 @@ export const instantInput = z
     message: `时间无效或不在 ${MIN_YEAR}–${MAX_YEAR} 年之间`,
   });
 
-/** A (time, id) keyset cursor; a time out of range or an id of the wrong type is a forged cursor. */
-export function decodeTimeCursor(cursor: string): { at: Date; id: string } {
-  const [t, id] = decodeCursor(cursor, 2);
-  const at = instantOf(t);
-  if (!at || typeof id !== 'string') throw new Problem(400, 'invalid_cursor', '分页游标 (cursor) 无效');
-  return { at, id };
-}
-
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: '每页条数 (1–100)' }),
   cursor: z.string().max(400).optional().openapi({ description: '上一页返回的 nextCursor' }),
 };
-
-/** One page from `limit + 1` fetched rows: the extra row only says whether a next page exists. */
-export function pageFrom<T, V>(
-  rows: T[],
-  limit: number,
-  key: (t: T) => (string | number)[],
-  view: (t: T) => V,
-): { items: V[]; nextCursor: string | null } {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map(view),
-    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(key(last)) : null,
-  };
-}
 
 /** `{ items, nextCursor }`: every list that grows is paged this way. */
 export function pageOf<T extends ZodTypeAny>(item: T) {

@@ -1,5 +1,20 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
+import { DomainError, type DomainErrorKind } from '../core/errors';
+
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  unavailable: 503,
+};
+
+/** A use-case's refusal as problem+json. */
+export function problemOf(e: DomainError): Problem {
+  return new Problem(STATUS_OF[e.kind], e.code, e.detail, e.extra);
+}
 
 /** RFC 9457 problem details: machine `code` in English, `detail` in Chinese for the people reading it. */
 export class Problem extends Error {
@@ -83,6 +98,7 @@ export function loggableError(err: unknown): Record<string, unknown> {
 /** Last error handler: known problems as they are; body-parser errors as 4xx; anything else 500 without internals. */
 export function problemHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof Problem) return sendProblem(res, err);
+  if (err instanceof DomainError) return sendProblem(res, problemOf(err));
   if (err instanceof ZodError) return sendProblem(res, fromZod(err));
   const e = err as { type?: string; status?: number; expose?: boolean };
   if (e?.type === 'entity.too.large')

@@ -4,6 +4,7 @@
  * tells every open case it could affect to recompute its deadline and timers (calendarChangedSignal).
  */
 import type { Client } from '@temporalio/client';
+import { isUniqueViolation } from '../core/db-errors';
 import { Prisma, type Db } from '../prisma/client';
 import { appendAudit } from '../audit/log';
 import { validateArrangement, type FieldError, type YearArrangement } from './arrangement';
@@ -197,10 +198,6 @@ export interface LoadCalendarYearResult {
 /** Serialises writers of one year (version numbers, superseding). */
 async function lockYear(tx: Prisma.TransactionClient, year: number): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(727275, ${year}::int)`;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 }
 
 export async function loadCalendarYear(

@@ -7,6 +7,7 @@
  * lists (personal data) and stop notices of other departments are restricted.
  */
 import type { Request } from 'express';
+import { isUniqueViolation } from '../../core/db-errors';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { deny, type Principal } from '../auth';
@@ -110,10 +111,6 @@ function hierarchyError(level: Level, parent: Department | null): string | undef
   }
   if (!parent || parent.level === 'REGION') return undefined;
   return `${LEVEL_NAME[level]}级部门的上级只能是自治区级部门或没有上级`;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 }
 
 function cursorId(cursor: string | undefined): string | undefined {
