@@ -279,9 +279,12 @@ describe('validation and authorization', () => {
       },
       { procedure: 'P4', resourceId: 'RK-0001', item: 'x', description: 'y', discoveredAt: '2026-02-03' },
       { procedure: 'P5', trigger: { kind: 'other', title: 't', reference: 'r' } },
-      'not an object',
+      // a JSON string, not an object (sent as JSON: a form body would be 415, see probe-findings-edge)
+      JSON.stringify('not an object'),
     ]) {
-      const r = await post('mzt', '/api/v1/cases', freshKey()).send(body as object);
+      const r = await post('mzt', '/api/v1/cases', freshKey())
+        .set('Content-Type', 'application/json')
+        .send(typeof body === 'string' ? body : JSON.stringify(body));
       expect(r.status).toBe(400);
       expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(r.body.code).toBe('validation_failed');
