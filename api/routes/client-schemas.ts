@@ -3,8 +3,9 @@ import { pageQuery, instantInput } from '../endpoint';
 
 /** Request and response shapes of the identity API (issue 5): clients, their keys, the caller itself. */
 
-/** A client may hold at most this many valid keys at once (rotation overlap included). */
-export const MAX_ACTIVE_KEYS = 5;
+export const SUPERSEDED_NOTE =
+  '本次所用的密钥已被更新的密钥取代 (key_superseded): 只有最新的密钥才能轮换或吊销密钥';
+
 export const DEFAULT_OVERLAP_HOURS = 24;
 /** 30 days: long enough for a planned switch-over in every department system, short enough to end it. */
 export const MAX_OVERLAP_HOURS = 720;

@@ -1,13 +1,28 @@
 import type { Response } from 'express';
-import { appendAudit } from '../../audit/log';
-import type { Prisma } from '../../prisma/client';
-import type { AppDeps } from '../app';
-import { newApiKey, recordDenied, type Principal } from '../auth';
-import { ALL_ROLES, decodeTimeCursor, encodeCursor, pageOf, type ApiBuilder } from '../endpoint';
-import { Problem } from '../problem';
-import { Refusal, SUPERSEDED_NOTE, committing, lockClient, newestKeyOnly, validKeyWhere } from './key-guard';
+import {
+  createClient,
+  getClient,
+  listClientKeys,
+  listClients,
+  revokeClient,
+  whoAmI,
+  type ClientRecord,
+} from '../../core/identity/clients';
 import {
   MAX_ACTIVE_KEYS,
+  issueKey,
+  revokeClientKey,
+  revokeOwnKey,
+  type IssuedKey,
+  type KeyDeps,
+  type KeyRecord,
+} from '../../core/identity/keys';
+import type { AppDeps } from '../app';
+import { newApiKey } from '../auth';
+import { auditingDenials } from '../denials';
+import { ALL_ROLES, pageOf, type ApiBuilder } from '../endpoint';
+import {
+  SUPERSEDED_NOTE,
   clientView,
   createClientBody,
   createdClient,
@@ -24,74 +39,35 @@ import {
 } from './client-schemas';
 
 /**
- * Identity administration (issue 5): every department system has its own credentials; keys are stored only as
- * hashes, shown once, rotated with an overlap window and revoked at once. Every change is one transaction with
- * its audit row; no secret ever reaches the audit log or the logs.
+ * Identity administration over HTTP (issue 5; the rules are core/identity): clients, their keys, the caller
+ * itself. Responses carrying a key's secret are never cached.
  */
-
-type Tx = Prisma.TransactionClient;
-type KeyRow = {
-  id: string;
-  prefix: string;
-  label: string | null;
-  createdAt: Date;
-  createdBy: string | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-  revokedBy: string | null;
-};
-type ClientRow = {
-  id: string;
-  name: string;
-  role: Principal['role'];
-  departmentId: string | null;
-  createdAt: Date;
-  createdBy: string | null;
-  revokedAt: Date | null;
-  revokedBy: string | null;
-  department: { name: string } | null;
-  keys: KeyRow[];
-};
 
 const SECRET_NOTICE =
   '密钥只在本响应中显示这一次, 服务端只保存其哈希, 无法找回; 请立即妥善保存, 不要写入日志或代码库。';
-const HOUR = 3_600_000;
 
-const withValidKeys = (now: Date) =>
-  ({
-    department: { select: { name: true } },
-    keys: { where: validKeyWhere(now), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-  }) satisfies Prisma.ApiClientInclude;
+const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-function keyOf(k: KeyRow, clientRevoked: boolean, now: Date) {
-  const status =
-    k.revokedAt || clientRevoked ? 'revoked' : k.expiresAt && k.expiresAt <= now ? 'expired' : 'active';
+function keyJson(k: KeyRecord) {
   return {
-    id: k.id,
-    prefix: k.prefix,
-    label: k.label,
-    status,
+    ...k,
     createdAt: k.createdAt.toISOString(),
-    createdBy: k.createdBy,
-    expiresAt: k.expiresAt?.toISOString() ?? null,
-    revokedAt: k.revokedAt?.toISOString() ?? null,
-    revokedBy: k.revokedBy,
-  } as const;
+    expiresAt: iso(k.expiresAt),
+    revokedAt: iso(k.revokedAt),
+  };
 }
 
-function clientOf(c: ClientRow, now: Date) {
+function clientJson(c: ClientRecord) {
   return {
-    id: c.id,
-    name: c.name,
-    role: c.role,
-    departmentId: c.departmentId,
-    departmentName: c.department?.name ?? null,
+    ...c,
     createdAt: c.createdAt.toISOString(),
-    createdBy: c.createdBy,
-    revokedAt: c.revokedAt?.toISOString() ?? null,
-    revokedBy: c.revokedBy,
-    keys: c.keys.map((k) => keyOf(k, !!c.revokedAt, now)),
+    revokedAt: iso(c.revokedAt),
+    keys: c.keys.map(keyJson),
   };
+}
+
+function issuedJson({ key, secret }: IssuedKey) {
+  return { ...key, createdAt: key.createdAt.toISOString(), expiresAt: iso(key.expiresAt), secret };
 }
 
 /** Responses carrying a plaintext key must not be kept by any cache or proxy. */
@@ -99,125 +75,12 @@ function noStore(res: Response): Response {
   return res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
 }
 
-const clientNotFound = (id: string) => new Problem(404, 'client_not_found', `客户端 ${id} 不存在`);
-const keyNotFound = (id: string) => new Problem(404, 'key_not_found', `密钥 ${id} 不存在或不属于该客户端`);
-
-interface IssueInput {
-  overlapHours: number;
-  label?: string;
-  expiresAt?: string;
-}
-
-/**
- * Issues a new key and bounds every other valid key of the client to `now + overlap`: during the window both
- * old and new keys work, so a department system can switch over without downtime; afterwards only the new one.
- */
-async function issueKey(tx: Tx, clientId: string, actor: string, input: IssueInput) {
-  await lockClient(tx, clientId);
-  const client = await tx.apiClient.findUnique({ where: { id: clientId } });
-  if (!client) throw clientNotFound(clientId);
-  if (client.revokedAt) throw new Problem(409, 'client_revoked', '该客户端已被吊销, 不能再签发密钥');
-  const now = new Date();
-  const others = await tx.apiKey.findMany({
-    where: { clientId, ...validKeyWhere(now) },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-  });
-  // with overlap 0 the others stop now, so only the new key remains valid
-  const validAfter = (input.overlapHours > 0 ? others.length : 0) + 1;
-  if (validAfter > MAX_ACTIVE_KEYS) {
-    throw new Problem(
-      409,
-      'too_many_keys',
-      `每个客户端最多同时持有 ${MAX_ACTIVE_KEYS} 个有效密钥; 请先吊销不用的密钥, 或以 overlapHours: 0 轮换`,
-      { maxActiveKeys: MAX_ACTIVE_KEYS },
-    );
-  }
-  const overlapEnd = new Date(now.getTime() + input.overlapHours * HOUR);
-  const expiring = [];
-  for (const k of others) {
-    const until = k.expiresAt && k.expiresAt < overlapEnd ? k.expiresAt : overlapEnd;
-    if (until !== k.expiresAt) await tx.apiKey.update({ where: { id: k.id }, data: { expiresAt: until } });
-    expiring.push({ id: k.id, prefix: k.prefix, label: k.label, expiresAt: until.toISOString() });
-  }
-  const fresh = newApiKey();
-  const row = await tx.apiKey.create({
-    data: {
-      clientId,
-      prefix: fresh.prefix,
-      hash: fresh.hash,
-      label: input.label,
-      createdBy: actor,
-      expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
-    },
-  });
-  await appendAudit(tx, {
-    actor,
-    action: 'key_issued',
-    target: clientId,
-    data: {
-      clientId,
-      keyId: row.id,
-      prefix: row.prefix,
-      label: row.label,
-      expiresAt: row.expiresAt?.toISOString() ?? null,
-      overlapHours: input.overlapHours,
-      expiring: expiring.map((e) => ({ keyId: e.id, prefix: e.prefix, expiresAt: e.expiresAt })),
-    },
-  });
-  return {
-    key: {
-      id: row.id,
-      prefix: row.prefix,
-      label: row.label,
-      createdAt: row.createdAt.toISOString(),
-      expiresAt: row.expiresAt?.toISOString() ?? null,
-      secret: fresh.key,
-    },
-    expiring,
-    notice: SECRET_NOTICE,
-  };
-}
-
-async function revokeKey(
-  tx: Tx,
-  clientId: string,
-  keyId: string,
-  actor: string,
-  inUsePrefix: string | undefined,
-  reason: string | undefined,
-) {
-  await lockClient(tx, clientId);
-  const key = await tx.apiKey.findUnique({ where: { id: keyId } });
-  if (!key || key.clientId !== clientId) throw keyNotFound(keyId);
-  if (key.prefix === inUsePrefix) {
-    throw new Problem(
-      409,
-      'key_in_use',
-      '不能吊销本次请求正在使用的密钥; 请先用新密钥调用, 或改用轮换 (overlapHours: 0)',
-    );
-  }
-  if (key.revokedAt) throw new Problem(409, 'key_already_revoked', `密钥 ${key.prefix} 已于此前吊销`);
-  const row = await tx.apiKey.update({
-    where: { id: keyId },
-    data: { revokedAt: new Date(), revokedBy: actor },
-  });
-  await appendAudit(tx, {
-    actor,
-    action: 'key_revoked',
-    target: clientId,
-    data: { clientId, keyId, prefix: key.prefix, reason: reason ?? null },
-  });
-  return row;
-}
+const toDate = (s: string | undefined) => (s ? new Date(s) : undefined);
 
 export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
   const { db } = deps;
-
-  async function loadClient(id: string, now: Date): Promise<ClientRow> {
-    const c = await db.apiClient.findUnique({ where: { id }, include: withValidKeys(now) });
-    if (!c) throw clientNotFound(id);
-    return c;
-  }
+  // the real clock, as the key check at authentication uses (api/auth.ts)
+  const keys: KeyDeps = { db, newKey: newApiKey };
 
   api.add({
     method: 'get',
@@ -228,25 +91,21 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     roles: ALL_ROLES,
     responses: { 200: { description: '调用方身份', schema: meView } },
     async handle({ res, principal }) {
-      const now = new Date();
-      const [c, key] = await Promise.all([
-        loadClient(principal.clientId, now),
-        db.apiKey.findUniqueOrThrow({ where: { id: principal.keyId } }),
-      ]);
+      const { client: c, key } = await whoAmI(keys, principal);
       res.json({
         clientId: c.id,
         name: c.name,
         role: c.role,
         departmentId: c.departmentId,
-        departmentName: c.department?.name ?? null,
+        departmentName: c.departmentName,
         key: {
           id: key.id,
           prefix: key.prefix,
           label: key.label,
           createdAt: key.createdAt.toISOString(),
-          expiresAt: key.expiresAt?.toISOString() ?? null,
+          expiresAt: iso(key.expiresAt),
         },
-        keys: c.keys.map((k) => keyOf(k, false, now)),
+        keys: c.keys.map(keyJson),
       });
     },
   });
@@ -264,13 +123,10 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     responses: { 201: { description: '新密钥 (只显示一次)', schema: issuedKeyResponse } },
     problems: { 403: SUPERSEDED_NOTE, 409: `有效密钥已达 ${MAX_ACTIVE_KEYS} 个 (too_many_keys)` },
     async handle({ req, res, principal, body }) {
-      const out = await committing(
-        db,
-        async (tx) =>
-          (await newestKeyOnly(tx, req, principal, principal.clientId)) ??
-          issueKey(tx, principal.clientId, principal.clientId, body),
+      const out = await auditingDenials(db, req, principal, () =>
+        issueKey(keys, principal, principal.clientId, { ...body, expiresAt: toDate(body.expiresAt) }),
       );
-      noStore(res).status(201).json(out);
+      noStore(res).status(201).json(issuedResponse(out));
     },
   });
 
@@ -290,28 +146,10 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       409: '密钥已吊销 (key_already_revoked), 或是本次请求所用的密钥 (key_in_use)',
     },
     async handle({ req, res, principal, params, body }) {
-      const row = await committing(db, async (tx) => {
-        const refused = await newestKeyOnly(tx, req, principal, principal.clientId);
-        if (refused) return refused;
-        const target = await tx.apiKey.findUnique({
-          where: { id: params.keyId },
-          select: { clientId: true },
-        });
-        if (target && target.clientId !== principal.clientId) {
-          // another client's credential: answered like a missing key, but on record as a denied attempt
-          await recordDenied(tx, req, principal, 'key of another client', { keyId: params.keyId });
-          return new Refusal(keyNotFound(params.keyId));
-        }
-        return revokeKey(
-          tx,
-          principal.clientId,
-          params.keyId,
-          principal.clientId,
-          principal.keyPrefix,
-          body.reason,
-        );
-      });
-      res.json(keyOf(row, false, new Date()));
+      const key = await auditingDenials(db, req, principal, () =>
+        revokeOwnKey(keys, principal, params.keyId, body.reason),
+      );
+      res.json(keyJson(key));
     },
   });
 
@@ -330,76 +168,11 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       422: '部门不存在 (unknown_department), 或不是可承担监督职责的部门 (not_a_supervising_department)',
     },
     async handle({ res, principal, body }) {
-      const now = new Date();
-      if (body.departmentId) {
-        const dept = await db.department.findUnique({ where: { id: body.departmentId } });
-        if (!dept) {
-          throw new Problem(422, 'unknown_department', `部门 ${body.departmentId} 不存在`, {
-            departmentId: body.departmentId,
-          });
-        }
-        // supervision belongs to the coordination office, the share authority and the management department
-        if (
-          body.role === 'SUPERVISOR' &&
-          !dept.isCoordinationOffice &&
-          !dept.isShareAuthority &&
-          !dept.isManagementDept
-        ) {
-          throw new Problem(
-            422,
-            'not_a_supervising_department',
-            `部门 ${dept.name} 不是协调办公室、共享主管部门或统筹管理部门, 不能登记为监督方`,
-          );
-        }
-      }
-      const out = await db.$transaction(async (tx) => {
-        const fresh = newApiKey();
-        const client = await tx.apiClient.create({
-          data: {
-            name: body.name,
-            role: body.role,
-            departmentId: body.departmentId,
-            createdBy: principal.clientId,
-            keys: {
-              create: {
-                prefix: fresh.prefix,
-                hash: fresh.hash,
-                label: body.label,
-                createdBy: principal.clientId,
-                expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
-              },
-            },
-          },
-          include: withValidKeys(now),
-        });
-        const key = client.keys[0];
-        await appendAudit(tx, {
-          actor: principal.clientId,
-          action: 'client_created',
-          target: client.id,
-          data: {
-            clientId: client.id,
-            name: client.name,
-            role: client.role,
-            departmentId: client.departmentId,
-            keyId: key.id,
-            prefix: key.prefix,
-          },
-        });
-        return {
-          client: clientOf(client, now),
-          key: {
-            id: key.id,
-            prefix: key.prefix,
-            label: key.label,
-            createdAt: key.createdAt.toISOString(),
-            expiresAt: key.expiresAt?.toISOString() ?? null,
-            secret: fresh.key,
-          },
-          notice: SECRET_NOTICE,
-        };
-      });
-      noStore(res).status(201).location(`/api/v1/clients/${out.client.id}`).json(out);
+      const out = await createClient(keys, principal, { ...body, expiresAt: toDate(body.expiresAt) });
+      noStore(res)
+        .status(201)
+        .location(`/api/v1/clients/${out.client.id}`)
+        .json({ client: clientJson(out.client), key: issuedJson(out), notice: SECRET_NOTICE });
     },
   });
 
@@ -412,29 +185,9 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     roles: ['ADMIN'],
     query: listClientsQuery,
     responses: { 200: { description: '一页客户端', schema: pageOf(clientView) } },
-    async handle({ res, query: q }) {
-      const now = new Date();
-      const where: Prisma.ApiClientWhereInput[] = [];
-      if (q.role) where.push({ role: q.role });
-      if (q.departmentId) where.push({ departmentId: q.departmentId });
-      if (q.revoked !== undefined) where.push({ revokedAt: q.revoked ? { not: null } : null });
-      if (q.cursor) {
-        const { at: createdAt, id } = decodeTimeCursor(q.cursor);
-        where.push({ OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: id } }] });
-      }
-      const rows = await db.apiClient.findMany({
-        where: { AND: where },
-        include: withValidKeys(now),
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: q.limit + 1,
-      });
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      res.json({
-        items: page.map((c) => clientOf(c, now)),
-        nextCursor:
-          rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
-      });
+    async handle({ res, query }) {
+      const page = await listClients(keys, query);
+      res.json({ items: page.items.map(clientJson), nextCursor: page.nextCursor });
     },
   });
 
@@ -449,8 +202,7 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     responses: { 200: { description: '客户端', schema: clientView } },
     problems: { 404: '客户端不存在 (client_not_found)' },
     async handle({ res, params }) {
-      const now = new Date();
-      res.json(clientOf(await loadClient(params.id, now), now));
+      res.json(clientJson(await getClient(keys, params.id)));
     },
   });
 
@@ -465,27 +217,9 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     query: listKeysQuery,
     responses: { 200: { description: '一页密钥', schema: pageOf(keyView) } },
     problems: { 404: '客户端不存在 (client_not_found)' },
-    async handle({ res, params, query: q }) {
-      const now = new Date();
-      const client = await db.apiClient.findUnique({ where: { id: params.id } });
-      if (!client) throw clientNotFound(params.id);
-      const where: Prisma.ApiKeyWhereInput = { clientId: client.id };
-      if (q.cursor) {
-        const { at: createdAt, id } = decodeTimeCursor(q.cursor);
-        where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
-      }
-      const rows = await db.apiKey.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: q.limit + 1,
-      });
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      res.json({
-        items: page.map((k) => keyOf(k, !!client.revokedAt, now)),
-        nextCursor:
-          rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
-      });
+    async handle({ res, params, query }) {
+      const page = await listClientKeys(keys, params.id, query);
+      res.json({ items: page.items.map(keyJson), nextCursor: page.nextCursor });
     },
   });
 
@@ -505,13 +239,10 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       409: `客户端已吊销 (client_revoked), 或有效密钥已达 ${MAX_ACTIVE_KEYS} 个 (too_many_keys)`,
     },
     async handle({ req, res, principal, params, body }) {
-      const out = await committing(
-        db,
-        async (tx) =>
-          (await newestKeyOnly(tx, req, principal, params.id)) ??
-          issueKey(tx, params.id, principal.clientId, body),
+      const out = await auditingDenials(db, req, principal, () =>
+        issueKey(keys, principal, params.id, { ...body, expiresAt: toDate(body.expiresAt) }),
       );
-      noStore(res).status(201).json(out);
+      noStore(res).status(201).json(issuedResponse(out));
     },
   });
 
@@ -531,16 +262,10 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       409: '密钥已吊销 (key_already_revoked), 或是本次请求所用的密钥 (key_in_use)',
     },
     async handle({ req, res, principal, params, body }) {
-      // an admin revoking the key it is calling with would lock itself out mid-request
-      const inUse = params.id === principal.clientId ? principal.keyPrefix : undefined;
-      const row = await committing(
-        db,
-        async (tx) =>
-          (await newestKeyOnly(tx, req, principal, params.id)) ??
-          revokeKey(tx, params.id, params.keyId, principal.clientId, inUse, body.reason),
+      const key = await auditingDenials(db, req, principal, () =>
+        revokeClientKey(keys, principal, params.id, params.keyId, body.reason),
       );
-      const client = await db.apiClient.findUniqueOrThrow({ where: { id: params.id } });
-      res.json(keyOf(row, !!client.revokedAt, new Date()));
+      res.json(keyJson(key));
     },
   });
 
@@ -559,40 +284,15 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
       409: '不能吊销调用方自己 (cannot_revoke_self), 或客户端已吊销 (client_already_revoked)',
     },
     async handle({ res, principal, params, body }) {
-      if (params.id === principal.clientId) {
-        throw new Problem(409, 'cannot_revoke_self', '不能吊销调用方自己; 请由另一位管理员操作');
-      }
-      const now = new Date();
-      await db.$transaction(async (tx) => {
-        await lockClient(tx, params.id);
-        const client = await tx.apiClient.findUnique({ where: { id: params.id } });
-        if (!client) throw clientNotFound(params.id);
-        if (client.revokedAt)
-          throw new Problem(409, 'client_already_revoked', `客户端 ${client.name} 已于此前吊销`);
-        await tx.apiClient.update({
-          where: { id: client.id },
-          data: { revokedAt: now, revokedBy: principal.clientId },
-        });
-        // the client's revocation alone stops its keys; marking them too keeps each key's record self-evident
-        const keys = await tx.apiKey.findMany({ where: { clientId: client.id, revokedAt: null } });
-        await tx.apiKey.updateMany({
-          where: { clientId: client.id, revokedAt: null },
-          data: { revokedAt: now, revokedBy: principal.clientId },
-        });
-        await appendAudit(tx, {
-          actor: principal.clientId,
-          action: 'client_revoked',
-          target: client.id,
-          data: {
-            clientId: client.id,
-            name: client.name,
-            keys: keys.map((k) => ({ keyId: k.id, prefix: k.prefix })),
-            reason: body.reason ?? null,
-          },
-        });
-      });
-      const c = await loadClient(params.id, now);
-      res.json(clientOf(c, now));
+      res.json(clientJson(await revokeClient(keys, principal, params.id, body.reason)));
     },
   });
+}
+
+function issuedResponse(out: Awaited<ReturnType<typeof issueKey>>) {
+  return {
+    key: issuedJson(out),
+    expiring: out.expiring.map((e) => ({ ...e, expiresAt: e.expiresAt.toISOString() })),
+    notice: SECRET_NOTICE,
+  };
 }
