@@ -3,9 +3,9 @@
  * 十九、二十条 is testable without a database. The route loads the rows, this decides, the route logs.
  */
 
-import { stopStateOf } from './resource-stop';
+import { stopStateOf } from '../core/registry/resource-stop';
 
-export { stopStateOf, type StopState } from './resource-stop';
+export { stopStateOf, type StopState } from '../core/registry/resource-stop';
 
 export type ShareType = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 

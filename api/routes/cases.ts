@@ -14,7 +14,7 @@ import {
 } from '../endpoint';
 import { Problem } from '../problem';
 import { CalendarInputError } from '../../calendar/errors';
-import { isResourceStopped } from '../resource-stop';
+import { isResourceStopped } from '../../core/registry/resource-stop';
 import {
   IdempotencyKeyReused,
   ReceivedTooEarly,

@@ -3,7 +3,7 @@ import type { AppDeps } from '../app';
 import { deny, recordDenied, type Principal } from '../auth';
 import { decodeTimeCursor, encodeCursor, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
-import { sharedResourceWhere } from '../resource-stop';
+import { sharedResourceWhere } from '../../core/registry/resource-stop';
 import { decideAccess, grantStateOf, shanghaiTime, stopStateOf } from '../access-decision';
 import { appendAudit } from '../../audit/log';
 import type { Prisma } from '../../prisma/client';

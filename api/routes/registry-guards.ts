@@ -1,58 +1,30 @@
 /**
- * Cross-department attempts through the caller's own path (issue 10, finding 7c). A child id (a staff record,
- * a stop notice) used under a parent it does not belong to is answered 404 like an unknown id, so that other
- * departments' ids do not leak. When the child belongs to a department the caller may not act for, the
- * attempt is nonetheless a denied one and goes to the audit log (第二十四条), once.
- *
- * Checked before the route's transaction, whose own 404 would roll back any row written inside it. A staff
- * record never changes department and a notice never changes resource, so the check cannot go stale.
+ * The registry's routes call use-cases that may refuse with AccessDenied (core/actor.ts): a department
+ * acting for another, a non-management caller reviewing a legal basis, another department's staff or
+ * notice id under one's own path. Every registry endpoint is declared through `auditedApi`, so each such
+ * refusal becomes one access_denied audit row before its 403 (or hiding 404), the same way everywhere.
  */
-import type { Request } from 'express';
-import { recordDenied, type Principal } from '../auth';
-import type { Problem } from '../problem';
+import type { AnyZodObject, z, ZodTypeAny } from 'zod';
 import type { Db } from '../../prisma/client';
+import { auditingDenials } from '../denials';
+import type { ApiBuilder, Endpoint } from '../endpoint';
 
-/** Administrators act for every department: a mismatched path is their mistake, not an attempt. */
-const actsForAll = (p: Principal) => p.role === 'ADMIN';
+export const TAG = 'registry';
 
-/** `POST /departments/{id}/staff/{staffId}/…` with another department's staff id: audited, then `notFound`. */
-export async function refuseForeignStaff(
-  db: Db,
-  req: Request,
-  p: Principal,
-  pathDepartmentId: string,
-  staffId: string,
-  notFound: Problem,
-): Promise<void> {
-  if (actsForAll(p)) return;
-  const s = await db.staff.findUnique({ where: { id: staffId }, select: { departmentId: true } });
-  if (!s || s.departmentId === pathDepartmentId) return;
-  await recordDenied(db, req, p, '专人记录属于其他部门, 只能变更本部门的专人', {
-    staffId,
-    ownerDepartmentId: s.departmentId,
-  });
-  throw notFound;
+/** What a use-case returns, checked (at compile time) against what the document promises. */
+export const answer = <S extends ZodTypeAny>(_schema: S, body: z.infer<S>): z.infer<S> => body;
+
+export interface AuditedApi {
+  add<P extends AnyZodObject, Q extends ZodTypeAny, B extends ZodTypeAny>(e: Endpoint<P, Q, B>): void;
 }
 
-/** `POST /resources/{id}/stop-notices/{noticeId}/…` with another department's notice: audited, then `notFound`. */
-export async function refuseForeignNotice(
-  db: Db,
-  req: Request,
-  p: Principal,
-  pathResourceId: string,
-  noticeId: string,
-  notFound: Problem,
-): Promise<void> {
-  if (actsForAll(p)) return;
-  const n = await db.stopSharingNotice.findUnique({
-    where: { id: noticeId },
-    select: { resourceId: true, resource: { select: { providerDepartmentId: true } } },
-  });
-  if (!n || n.resourceId === pathResourceId || n.resource.providerDepartmentId === p.departmentId) return;
-  await recordDenied(db, req, p, '停止共享报备属于其他部门的信息资源, 只能撤回本部门的报备', {
-    noticeId,
-    resourceId: n.resourceId,
-    ownerDepartmentId: n.resource.providerDepartmentId,
-  });
-  throw notFound;
+export function auditedApi(api: ApiBuilder, db: Db): AuditedApi {
+  return {
+    add(e) {
+      api.add({
+        ...e,
+        handle: (call) => auditingDenials(db, call.req, call.principal, async () => e.handle(call)),
+      });
+    },
+  };
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { pageQuery, instantInput } from '../endpoint';
+import { CATALOG_TYPES, CLASSIFICATIONS, STATUSES } from '../../core/registry/catalog';
+import { LEVELS } from '../../core/registry/hierarchy';
+import { LEGAL_BASIS_STATUSES, SHARE_TYPES } from '../../core/registry/legal-basis';
 
 /**
  * Request and response shapes of the registry (issue 5): departments, their 专人 (第二十七条), the resource
@@ -16,21 +19,6 @@ const instant = instantInput;
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** Responses carry instants as ISO strings (UTC). */
 const at = z.string().openapi({ description: 'ISO 8601 时间 (UTC)', example: '2026-03-02T01:00:00.000Z' });
-
-export const LEVELS = ['REGION', 'LEAGUE_CITY', 'BANNER_COUNTY'] as const;
-export const LEVEL_NAME = { REGION: '自治区', LEAGUE_CITY: '盟市', BANNER_COUNTY: '旗县' } as const;
-export const CATALOG_TYPES = ['BASIC', 'THEMATIC', 'DEPARTMENTAL'] as const;
-export const CATALOG_TYPE_NAME = { BASIC: '基础', THEMATIC: '主题', DEPARTMENTAL: '部门' } as const;
-export const SHARE_TYPES = ['UNCONDITIONAL', 'CONDITIONAL', 'NOT_SHARED'] as const;
-export const SHARE_TYPE_NAME = {
-  UNCONDITIONAL: '无条件共享',
-  CONDITIONAL: '有条件共享',
-  NOT_SHARED: '不予共享',
-} as const;
-export const CLASSIFICATIONS = ['CLASSIFIED', 'NON_CLASSIFIED'] as const;
-export const STATUSES = ['PUBLISHED', 'STOPPED'] as const;
-/** `missing` only shows for rows written around the API (the API itself never accepts such a resource). */
-export const LEGAL_BASIS_STATUSES = ['not_required', 'missing', 'pending', 'confirmed', 'rejected'] as const;
 
 const level = z
   .enum(LEVELS)

@@ -7,7 +7,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type request from 'supertest';
 import { createTestApi, type TestApi, type Who } from '../support/api';
-import { isResourceStopped } from '../../api/resource-stop';
+import { isResourceStopped } from '../../core/registry/resource-stop';
 
 let api: TestApi;
 let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>> };
@@ -135,7 +135,7 @@ const staffRows = () => api.tdb.db.staff.findMany({ orderBy: { id: 'asc' } });
 const resources = () => api.tdb.db.resource.findMany({ orderBy: { id: 'asc' } });
 const notices = () => api.tdb.db.stopSharingNotice.findMany({ orderBy: { id: 'asc' } });
 
-describe('departments', () => {
+describe('第十条 departments: the 自治区/盟市/旗县 hierarchy', () => {
   it('lists every department once across pages, with levels and the 第二十七条 flag', async () => {
     const all = await walk('rst', '/departments', 2);
     expect(all).toEqual([...all].sort());
@@ -319,7 +319,7 @@ describe('departments', () => {
   });
 });
 
-describe('responsible staff (第二十七条)', () => {
+describe('第二十七条 responsible staff (专人), history and gaps', () => {
   it('a department sees its own staff only; supervisors and admin see any', async () => {
     const own = await get('rst', '/departments/NMG-RST/staff');
     expect(own.status).toBe(200);
@@ -488,7 +488,7 @@ describe('responsible staff (第二十七条)', () => {
   });
 });
 
-describe('resources', () => {
+describe('第十四条 resources: share types and the legal-basis review', () => {
   it('lists the catalog for every role, paged without duplicates, with filters', async () => {
     const all = await walk('mzt', '/resources', 2);
     expect(new Set(all).size).toBe(all.length);
@@ -808,7 +808,7 @@ describe('resources', () => {
   });
 });
 
-describe('stop-sharing notices (第十八条)', () => {
+describe('第十八条 stop-sharing notices', () => {
   it('files in advance with a reason, can withdraw before it takes effect', async () => {
     await expectNothingWritten(
       () =>
