@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DECISION_CODES } from '../access-decision';
+import { DECISION_CODES } from '../../core/access-decision';
 import { pageOf, pageQuery } from '../endpoint';
 
 /** Request and response shapes of grants and access decisions (issue 5); responses are documented exactly. */

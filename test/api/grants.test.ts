@@ -5,7 +5,8 @@
 import type request from 'supertest';
 import { createTestApi, DEPT_OF, type TestApi, type Who } from '../support/api';
 import { ContractChecker, fetchSpec } from '../support/contract';
-import { normalisePurpose, stopStateOf } from '../../api/access-decision';
+import { normalisePurpose } from '../../core/access-decision';
+import { stopStateOf } from '../../core/registry/resource-stop';
 import { verifyAuditChain } from '../../audit/log';
 
 let api: TestApi;
@@ -137,7 +138,7 @@ describe('purpose normalisation and stop state (pure)', () => {
   });
 });
 
-describe('access decision: every answer and its query-log entry (第二十四条)', () => {
+describe('第二十条 access decision: every answer and its query-log entry (第二十四条)', () => {
   test('unconditional resource: yes without a case, and the access is logged', async () => {
     const mark = await auditMark();
     const r = await decide('mzt', { resource: 'RK-0001', purpose: '低保对象户籍核验' });
@@ -450,7 +451,7 @@ describe('access decision: every answer and its query-log entry (第二十四条
   });
 });
 
-describe('grant list and visibility', () => {
+describe('第二十条 grant list and visibility', () => {
   async function three() {
     const t = Date.now();
     const g1 = await seedGrant({
@@ -637,7 +638,7 @@ describe('grant list and visibility', () => {
   });
 });
 
-describe('revoking a grant', () => {
+describe('第二十条 revoking a grant', () => {
   async function revoke(who: Who, id: string, body: Record<string, unknown>) {
     const r = await api.as(who).post(`/api/v1/grants/${id}/revoke`).send(body);
     contract('post', '/grants/{id}/revoke', r);

@@ -1,11 +1,10 @@
 /**
- * "May department X use resource Y for purpose Z now?" as a pure function, so every rule of 第十三、十八、
- * 十九、二十条 is testable without a database. The route loads the rows, this decides, the route logs.
+ * 第二十条 access decisions: may department X use resource Y for purpose Z now? A pure function, so every
+ * rule behind the answer (share types of 第十三、十九条, stops of 第十八条, purposes) is testable without a
+ * database; ./decide-access.ts loads the rows, asks here and logs each answer.
  */
 
-import { stopStateOf } from '../core/registry/resource-stop';
-
-export { stopStateOf, type StopState } from '../core/registry/resource-stop';
+import { stopStateOf } from './registry/resource-stop';
 
 export type ShareType = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 
