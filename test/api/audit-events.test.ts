@@ -14,51 +14,53 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-test('denials and decisions are listed newest first, filtered, paged, and the chain verifies', async () => {
-  // three audited denials (another department's staff list) and two logged access decisions
-  for (let i = 0; i < 3; i++)
-    expect((await api.as('gat').get('/api/v1/departments/NMG-RST/staff')).status).toBe(403);
-  for (const purpose of ['低保家庭收入核对', '招聘资格审查']) {
-    const r = await api.as('mzt').post('/api/v1/access-decisions').send({ resource: 'SB-0003', purpose });
-    expect(r.status).toBe(200);
-  }
+describe('第二十四条 the share and query logs through the API', () => {
+  test('denials and decisions are listed newest first, filtered, paged, and the chain verifies', async () => {
+    // three audited denials (another department's staff list) and two logged access decisions
+    for (let i = 0; i < 3; i++)
+      expect((await api.as('gat').get('/api/v1/departments/NMG-RST/staff')).status).toBe(403);
+    for (const purpose of ['低保家庭收入核对', '招聘资格审查']) {
+      const r = await api.as('mzt').post('/api/v1/access-decisions').send({ resource: 'SB-0003', purpose });
+      expect(r.status).toBe(200);
+    }
 
-  const denied = await api.as('supervisor').get('/api/v1/audit-events?action=access_denied');
-  expect(checker.check('get', '/api/v1/audit-events', denied)).toEqual([]);
-  expect(denied.body.items).toHaveLength(3);
-  expect(denied.body.items[0]).toMatchObject({
-    action: 'access_denied',
-    target: 'GET /api/v1/departments/NMG-RST/staff',
-    data: { departmentId: 'NMG-GAT' },
+    const denied = await api.as('supervisor').get('/api/v1/audit-events?action=access_denied');
+    expect(checker.check('get', '/api/v1/audit-events', denied)).toEqual([]);
+    expect(denied.body.items).toHaveLength(3);
+    expect(denied.body.items[0]).toMatchObject({
+      action: 'access_denied',
+      target: 'GET /api/v1/departments/NMG-RST/staff',
+      data: { departmentId: 'NMG-GAT' },
+    });
+    const ids = denied.body.items.map((e: { id: string }) => BigInt(e.id));
+    expect([...ids].sort((a, b) => (a > b ? -1 : 1))).toEqual(ids);
+
+    // walk everything two at a time: every row once, none twice
+    const total = await api.tdb.db.auditLog.count();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `&cursor=${cursor}` : '';
+      const page = await api.as('admin').get(`/api/v1/audit-events?limit=2${q}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((e: { id: string }) => e.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+
+    const decisions = await api
+      .as('supervisor')
+      .get('/api/v1/audit-events?action=access_decision&target=SB-0003');
+    expect(decisions.body.items.length).toBeGreaterThanOrEqual(2);
+
+    const verdict = await api.as('supervisor').get('/api/v1/audit-events/verification');
+    expect(checker.check('get', '/api/v1/audit-events/verification', verdict)).toEqual([]);
+    // reading the log writes nothing to it
+    expect(verdict.body).toMatchObject({ intact: true, rows: total, firstBrokenId: null });
+
+    const bad = await api.as('supervisor').get('/api/v1/audit-events?cursor=bm9wZQ');
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('invalid_cursor');
   });
-  const ids = denied.body.items.map((e: { id: string }) => BigInt(e.id));
-  expect([...ids].sort((a, b) => (a > b ? -1 : 1))).toEqual(ids);
-
-  // walk everything two at a time: every row once, none twice
-  const total = await api.tdb.db.auditLog.count();
-  const seen: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const q: string = cursor ? `&cursor=${cursor}` : '';
-    const page = await api.as('admin').get(`/api/v1/audit-events?limit=2${q}`);
-    expect(page.status).toBe(200);
-    seen.push(...page.body.items.map((e: { id: string }) => e.id));
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  expect(seen).toHaveLength(total);
-  expect(new Set(seen).size).toBe(total);
-
-  const decisions = await api
-    .as('supervisor')
-    .get('/api/v1/audit-events?action=access_decision&target=SB-0003');
-  expect(decisions.body.items.length).toBeGreaterThanOrEqual(2);
-
-  const verdict = await api.as('supervisor').get('/api/v1/audit-events/verification');
-  expect(checker.check('get', '/api/v1/audit-events/verification', verdict)).toEqual([]);
-  // reading the log writes nothing to it
-  expect(verdict.body).toMatchObject({ intact: true, rows: total, firstBrokenId: null });
-
-  const bad = await api.as('supervisor').get('/api/v1/audit-events?cursor=bm9wZQ');
-  expect(bad.status).toBe(400);
-  expect(bad.body.code).toBe('invalid_cursor');
 });

@@ -263,7 +263,7 @@ describe('GET /clients', () => {
   });
 });
 
-describe('key rotation', () => {
+describe('第二十三条 key rotation', () => {
   it('keeps the old key working for the default 24 h overlap, then stops it', async () => {
     const { client, key: old } = await createDepartmentClient();
     const res = await call(
@@ -389,7 +389,7 @@ describe('key rotation', () => {
   });
 });
 
-describe('revocation', () => {
+describe('第二十三条 revocation', () => {
   it('revokes one key at once, only once', async () => {
     const { client, key } = await createDepartmentClient();
     const path = `/api/v1/clients/${client.id}/keys/${key.id}/revoke`;
@@ -527,7 +527,7 @@ describe('revocation', () => {
   });
 });
 
-describe('the audit log', () => {
+describe('第二十四条 the audit log of identity changes', () => {
   it('records every identity change with prefixes, and holds none of the secrets', async () => {
     const rows = await api.tdb.db.auditLog.findMany();
     const actions = new Set(rows.map((r) => r.action));
