@@ -1,19 +1,12 @@
 import { loadBundledCalendar } from '../calendar/bundled';
 import type { YearArrangement } from '../calendar/arrangement';
 import type { WorkingDayCalendar } from '../calendar/engine';
-import { getProfile, type JurisdictionProfile } from '../calendar/profiles';
+import { answerWorkingDays, getProfile, type JurisdictionProfile } from '../calendar/profiles';
 import type { Db } from '../prisma/client';
-import type { ProcedureCode } from '../workflows/types';
 import type { CalendarProvider, ProfileView } from './index';
 
-/** The answering party's limit: P4's answer phase (the report window is checked when the case starts). */
-export function procedureWorkingDays(profile: JurisdictionProfile, procedure: ProcedureCode): number {
-  const phases = profile.procedures[procedure].phases;
-  return phases[phases.length - 1].workingDays;
-}
-
 function view(profile: JurisdictionProfile): ProfileView {
-  return { workingDays: (p) => procedureWorkingDays(profile, p), reminders: profile.reminders };
+  return { workingDays: (p) => answerWorkingDays(profile, p), reminders: profile.reminders };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db, Prisma } from '../prisma/client';
-import { PROCEDURE_PREFIX, type ProcedureCode } from '../workflows/types';
+import { PROCEDURES, type ProcedureCode } from '../procedures';
 
 /** Calendar year in Beijing time, whatever the server's zone. */
 export function shanghaiYear(iso: string): number {
@@ -15,7 +15,7 @@ export async function allocateCaseId(
   procedure: ProcedureCode,
   receivedAt: string,
 ): Promise<string> {
-  const prefix = PROCEDURE_PREFIX[procedure];
+  const prefix = PROCEDURES[procedure].idPrefix;
   const year = shanghaiYear(receivedAt);
   const rows = await db.$queryRaw<{ n: number }[]>`
     INSERT INTO "CaseSequence" (prefix, year, next) VALUES (${prefix}, ${year}, 2)

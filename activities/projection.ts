@@ -1,6 +1,6 @@
 import { appendAudit } from '../audit/log';
 import { Prisma, type Db } from '../prisma/client';
-import { PROCEDURE_ENUM } from '../workflows/types';
+import { PROCEDURES } from '../procedures';
 import type { CasePatch, GrantInput, TransitionInput } from './types';
 
 function patchData(p: CasePatch = {}) {
@@ -42,7 +42,7 @@ export async function recordTransition(db: Db, t: TransitionInput): Promise<void
         create: {
           ...patch,
           id: s.caseId,
-          procedure: PROCEDURE_ENUM[s.procedure],
+          procedure: PROCEDURES[s.procedure].dbEnum,
           stage: t.patch?.stage ?? 'awaiting_answer',
           resourceId: s.resourceId,
           requesterDepartmentId: s.requesterDepartmentId,

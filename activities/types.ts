@@ -1,9 +1,10 @@
+import type { Outcome, Stage } from '../procedures/types';
 import type { CaseStart, ProcedureCode, Schedule } from '../workflows/types';
 
 export interface CasePatch {
-  stage?: string;
+  stage?: Stage;
   status?: 'OPEN' | 'CLOSED';
-  outcome?: string;
+  outcome?: Outcome;
   deadlineDate?: string;
   dueAt?: string;
   provisional?: boolean;

@@ -7,7 +7,8 @@ import { allocateCaseId } from '../activities/case-ids';
 import type { CalendarProvider } from '../activities';
 import { buildSchedule, type DeadlineCalculator } from '../activities/schedule';
 import type { statutoryCase } from '../workflows/statutory-case';
-import { PROCEDURE_ENUM, type CaseStart, type ProcedureCode } from '../workflows/types';
+import { codeOfDbEnum, PROCEDURES, type ProcedureCode } from '../procedures';
+import type { CaseStart } from '../workflows/types';
 import { getProfile } from '../calendar/profiles';
 
 export interface StartCaseInput {
@@ -135,7 +136,7 @@ export async function startCase(
       await tx.case.create({
         data: {
           id: caseId,
-          procedure: PROCEDURE_ENUM[input.procedure],
+          procedure: PROCEDURES[input.procedure].dbEnum,
           stage: 'awaiting_answer',
           resourceId: start.resourceId,
           requesterDepartmentId: start.requesterDepartmentId,
@@ -225,14 +226,11 @@ async function ensureWorkflow(deps: CaseServiceDeps, start: CaseStart): Promise<
   }
 }
 
-const CODE_OF: Record<string, ProcedureCode> = Object.fromEntries(
-  Object.entries(PROCEDURE_ENUM).map(([code, e]) => [e, code as ProcedureCode]),
-);
-
 export function startOf(row: CaseRow): CaseStart {
   return {
     caseId: row.id,
-    procedure: CODE_OF[row.procedure],
+    // the enum is the procedures' own, so every stored value has its module
+    procedure: codeOfDbEnum(row.procedure) as ProcedureCode,
     profileId: row.profileId,
     receivedAt: row.receivedAt.toISOString(),
     workingDays: row.workingDays,

@@ -3,10 +3,9 @@
  * policy and optional regional rest days. Other provinces implement the same national rules
  * (国发〔2016〕51号) with their own numbers, hence data rather than constants in workflows.
  */
+import { PROCEDURE_CODES, PROCEDURES, type ProcedureCode } from '../procedures';
 import type { RegionalRestDay } from './engine';
 import { CalendarInputError } from './errors';
-
-export type ProcedureCode = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
 
 export interface PhaseLimit {
   /** Machine code of the phase, e.g. 'answer', 'report'. */
@@ -48,46 +47,22 @@ export interface JurisdictionProfile {
 
 export const DEFAULT_PROFILE_ID = 'nmg-2018';
 
+/** Each procedure with its module's name, article and default phases. */
+function defaultLimits(): Record<ProcedureCode, ProcedureLimits> {
+  const entries = PROCEDURE_CODES.map((code) => {
+    const p = PROCEDURES[code];
+    return [code, { code, name: p.name, article: p.article, phases: p.phases }] as const;
+  });
+  return Object.fromEntries(entries) as Record<ProcedureCode, ProcedureLimits>;
+}
+
 const NMG_2018: JurisdictionProfile = {
   id: 'nmg-2018',
   name: '内蒙古自治区政务信息资源共享管理暂行办法',
   region: '内蒙古自治区',
   basis: '内政发〔2018〕23号',
-  procedures: {
-    P1: {
-      code: 'P1',
-      name: '有条件共享申请',
-      article: '第十九条',
-      phases: [{ phase: 'answer', workingDays: 10, label: '提供部门答复' }],
-    },
-    P2: {
-      code: 'P2',
-      name: '协商',
-      article: '第十九条',
-      phases: [{ phase: 'settle', workingDays: 10, label: '使用部门与提供部门协商' }],
-    },
-    P3: {
-      code: 'P3',
-      name: '协调',
-      article: '第十九条',
-      phases: [{ phase: 'decide', workingDays: 30, label: '共享主管部门协调决定' }],
-    },
-    P4: {
-      code: 'P4',
-      name: '疑义、错误信息校核',
-      article: '第二十一条',
-      phases: [
-        { phase: 'report', workingDays: 5, label: '使用部门发现后报告' },
-        { phase: 'answer', workingDays: 10, label: '提供部门校核并答复' },
-      ],
-    },
-    P5: {
-      code: 'P5',
-      name: '目录更新',
-      article: '第九条',
-      phases: [{ phase: 'update', workingDays: 15, label: '部门更新目录' }],
-    },
-  },
+  // the durations 内政发〔2018〕23号 sets are the procedure modules' defaults
+  procedures: defaultLimits(),
   reminders: { atHalfPeriod: true, oneWorkingDayBefore: true },
   // The autonomous region has no extra office closures beyond the State Council arrangement.
   regionalRestDays: [],
@@ -111,6 +86,11 @@ export function getProfile(id: string = DEFAULT_PROFILE_ID): JurisdictionProfile
     );
   }
   return p;
+}
+
+/** The answering party's limit: the procedure's answer phase (P4's report window is checked at the start). */
+export function answerWorkingDays(profile: JurisdictionProfile, procedure: ProcedureCode): number {
+  return durationOf(profile, procedure, PROCEDURES[procedure].answerPhase);
 }
 
 /** Working days of a procedure phase; the first (or only) phase when `phase` is omitted. */

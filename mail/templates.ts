@@ -2,31 +2,10 @@
  * Email texts (Simplified Chinese, HTML + plain text) for the notifications the workflows send. Pure functions:
  * the notifier gathers the facts, these only render them.
  */
-import { PROCEDURE_ARTICLE, type ProcedureCode } from '../workflows/types';
+import { OUTCOME_LABELS, PROCEDURES, type Outcome, type ProcedureCode } from '../procedures';
 
 export type MailKind =
   'new_case' | 'reminder' | 'overdue_staff' | 'overdue_supervisor' | 'outcome' | 'staff_gap';
-
-export const PROCEDURE_NAME: Record<ProcedureCode, string> = {
-  P1: '有条件共享申请',
-  P2: '共享协商',
-  P3: '共享协调',
-  P4: '疑义、错误信息校核',
-  P5: '目录更新',
-};
-
-const OUTCOME_TEXT: Record<string, string> = {
-  approved: '同意共享',
-  refused: '不予共享',
-  agreed: '协商一致, 同意共享',
-  failed: '协商未果',
-  expired: '协商期满未达成一致',
-  share: '协调决定: 共享',
-  not_share: '协调决定: 不予共享',
-  corrected: '已更正',
-  data_correct: '经校核, 数据无误',
-  catalog_updated: '目录已更新',
-};
 
 /** Either working days counted on the official calendar, or calendar days where no calendar was at hand. */
 export interface DayCount {
@@ -80,10 +59,11 @@ function days(c: DayCount): string {
 
 function chainNote(f: MailFacts): string | undefined {
   if (!f.parentCaseId) return undefined;
-  if (f.procedure === 'P2') return `本案由有条件共享申请 ${f.parentCaseId} 被拒绝后转入协商 (第十九条)。`;
-  if (f.procedure === 'P3')
-    return `本案由协商案件 ${f.parentCaseId} 协商未果转入协调, 由共享主管部门作出决定 (第十九条)。`;
-  return `关联案件: ${f.parentCaseId}。`;
+  return PROCEDURES[f.procedure].originNote?.(f.parentCaseId) ?? `关联案件: ${f.parentCaseId}。`;
+}
+
+function outcomeText(outcome: string | undefined): string {
+  return OUTCOME_LABELS[outcome as Outcome] ?? outcome ?? '已办结';
 }
 
 function timeLine(f: MailFacts): string {
@@ -96,8 +76,7 @@ function timeLine(f: MailFacts): string {
 
 /** Subject, lead paragraph and closing line per kind; the facts table is the same for all. */
 function parts(f: MailFacts): { subject: string; lead: string[]; close: string } {
-  const proc = PROCEDURE_NAME[f.procedure];
-  const article = PROCEDURE_ARTICLE[f.procedure];
+  const { name: proc, article, mailNote } = PROCEDURES[f.procedure];
   const due = formatDeadline(f.deadlineDate);
   const tag = `【${proc}】${f.caseId}`;
   switch (f.kind) {
@@ -107,13 +86,14 @@ function parts(f: MailFacts): { subject: string; lead: string[]; close: string }
         lead: [
           `贵单位收到一件${proc}案件, 依《内蒙古自治区政务信息资源共享管理暂行办法》${article}, 须于${due}办理完毕。`,
           ...(chainNote(f) ? [chainNote(f) as string] : []),
+          mailNote,
         ],
         close: '请及时登录系统办理。',
       };
     case 'reminder':
       return {
         subject: `办理提醒${tag} 截止${due}`,
-        lead: [`以下案件尚未办理完毕, 办理时限为${due} (${article})。${timeLine(f)}`],
+        lead: [`以下案件尚未办理完毕, 办理时限为${due} (${article})。${timeLine(f)}`, mailNote],
         close: '请在时限内办理, 逾期将列入督促检查 (第三十六条)。',
       };
     case 'overdue_staff':
@@ -132,10 +112,8 @@ function parts(f: MailFacts): { subject: string; lead: string[]; close: string }
       };
     case 'outcome':
       return {
-        subject: `办理结果${tag} ${OUTCOME_TEXT[f.outcome ?? ''] ?? f.outcome ?? '已办结'}`,
-        lead: [
-          `贵单位提出的${proc}案件已办结, 结果: ${OUTCOME_TEXT[f.outcome ?? ''] ?? f.outcome ?? '已办结'}。`,
-        ],
+        subject: `办理结果${tag} ${outcomeText(f.outcome)}`,
+        lead: [`贵单位提出的${proc}案件已办结, 结果: ${outcomeText(f.outcome)}。`],
         close:
           f.outcome === 'refused' && f.procedure === 'P1'
             ? '如因履行职责确需使用该资源, 可在系统中发起协商 (第十九条)。'
@@ -166,7 +144,7 @@ export function renderMail(f: MailFacts): RenderedMail {
   const { subject, lead, close } = parts(f);
   const rows: [string, string][] = [
     ['案件编号', f.caseId],
-    ['办理事项', `${PROCEDURE_NAME[f.procedure]} (${PROCEDURE_ARTICLE[f.procedure]})`],
+    ['办理事项', `${PROCEDURES[f.procedure].name} (${PROCEDURES[f.procedure].article})`],
     ['承办单位', f.responsibleDepartment],
     ...(f.requesterDepartment ? [['申请单位', f.requesterDepartment] as [string, string]] : []),
     ...(f.resourceName ? [['政务信息资源', f.resourceName] as [string, string]] : []),

@@ -1,28 +1,8 @@
-import type { ActionRejection, CaseAction, CaseStart, CaseState, ProcedureCode } from './types';
+import { PROCEDURES, STAGE_LABELS, type Outcome, type Stage } from '../procedures';
+import type { ActionRejection, CaseAction, CaseStart, CaseState } from './types';
 
-/** Which actions each procedure accepts, and from which party. Pure: used by the Update validator and tests. */
-const ACTIONS: Record<ProcedureCode, Partial<Record<CaseAction['type'], 'responsible' | 'requester'>>> = {
-  P1: { approve: 'responsible', refuse: 'responsible', open_negotiation: 'requester' },
-  P2: { agree: 'responsible', fail: 'responsible' },
-  P3: { decide: 'responsible' },
-  P4: { correct: 'responsible', confirm_correct: 'responsible' },
-  P5: { catalog_updated: 'responsible' },
-};
-
-const STAGE_NAMES: Record<string, string> = {
-  awaiting_answer: '等待答复',
-  approved: '已同意共享',
-  refused: '已拒绝',
-  negotiating: '协商中',
-  agreed: '协商一致',
-  failed: '协商未果',
-  decided: '已协调决定',
-  answered: '已处理',
-  updated: '目录已更新',
-};
-
-export function stageName(stage: string): string {
-  return STAGE_NAMES[stage] ?? stage;
+export function stageName(stage: Stage): string {
+  return STAGE_LABELS[stage] ?? stage;
 }
 
 function blank(s: string | undefined): boolean {
@@ -57,7 +37,7 @@ export function checkAction(
       detail: `字段 ${bad} 含有无法保存的字符 (NUL 或不成对的 UTF-16 代理字符)`,
     };
   }
-  const party = ACTIONS[start.procedure][action.type];
+  const party = PROCEDURES[start.procedure].actions[action.type];
   if (!party) {
     return { code: 'wrong_stage', detail: `${start.procedure} 案件不接受操作 "${action.type}"` };
   }
@@ -123,26 +103,33 @@ export function isLate(answeredAtMs: number, dueAt: string | undefined): boolean
   return dueAt !== undefined && answeredAtMs >= Date.parse(dueAt);
 }
 
-/** The stage and outcome an accepted answer leads to. */
-export function outcomeOf(action: CaseAction): { stage: string; outcome: string } {
+/** The outcome an accepted answer records; its stage is the procedure module's. */
+function outcomeOfAction(action: CaseAction): Outcome {
   switch (action.type) {
     case 'approve':
-      return { stage: 'approved', outcome: 'approved' };
+      return 'approved';
     case 'refuse':
-      return { stage: 'refused', outcome: 'refused' };
-    case 'agree':
-      return { stage: 'agreed', outcome: 'agreed' };
-    case 'fail':
-      return { stage: 'failed', outcome: 'failed' };
-    case 'decide':
-      return { stage: 'decided', outcome: action.share ? 'share' : 'not_share' };
-    case 'correct':
-      return { stage: 'answered', outcome: 'corrected' };
-    case 'confirm_correct':
-      return { stage: 'answered', outcome: 'data_correct' };
-    case 'catalog_updated':
-      return { stage: 'updated', outcome: 'catalog_updated' };
     case 'open_negotiation':
-      return { stage: 'refused', outcome: 'refused' };
+      return 'refused';
+    case 'agree':
+      return 'agreed';
+    case 'fail':
+      return 'failed';
+    case 'decide':
+      return action.share ? 'share' : 'not_share';
+    case 'correct':
+      return 'corrected';
+    case 'confirm_correct':
+      return 'data_correct';
+    case 'catalog_updated':
+      return 'catalog_updated';
   }
+}
+
+/** The stage and outcome an accepted answer leads to. */
+export function outcomeOf(start: Pick<CaseStart, 'procedure'>, action: CaseAction): { stage: Stage; outcome: Outcome } {
+  const outcome = outcomeOfAction(action);
+  const stage = PROCEDURES[start.procedure].outcomes[outcome];
+  if (!stage) throw new Error(`${start.procedure} has no outcome ${outcome}`);
+  return { stage, outcome };
 }

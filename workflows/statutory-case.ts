@@ -130,7 +130,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       }
       // state changes before the first await, so a concurrent second answer fails its validator
       const answeredAt = now();
-      const { stage, outcome } = outcomeOf(action);
+      const { stage, outcome } = outcomeOf(start, action);
       state.stage = stage;
       state.outcome = outcome;
       state.answeredAt = answeredAt.toISOString();

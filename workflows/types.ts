@@ -1,32 +1,8 @@
 /** Types shared by workflows, activities and the API. No runtime imports: workflow code must stay deterministic. */
+import type { Outcome, ProcedureCode, Stage } from '../procedures/types';
 
-export type ProcedureCode = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
 
-export const PROCEDURE_ENUM = {
-  P1: 'P1_CONDITIONAL_REQUEST',
-  P2: 'P2_NEGOTIATION',
-  P3: 'P3_COORDINATION',
-  P4: 'P4_VERIFICATION',
-  P5: 'P5_CATALOG_UPDATE',
-} as const;
-
-/** Public id prefixes: 共享 / 协商 / 协调 / 校核 / 目录. */
-export const PROCEDURE_PREFIX: Record<ProcedureCode, string> = {
-  P1: 'GX',
-  P2: 'XS',
-  P3: 'XT',
-  P4: 'JH',
-  P5: 'ML',
-};
-
-export const PROCEDURE_ARTICLE: Record<ProcedureCode, string> = {
-  P1: '第十九条',
-  P2: '第十九条',
-  P3: '第十九条',
-  P4: '第二十一条',
-  P5: '第九条',
-};
-
+export type { ProcedureCode } from '../procedures/types';
 export interface Reminder {
   key: string; // stable, e.g. "half" or "day-before"; part of the notification's identity
   at: string; // ISO instant
@@ -80,8 +56,8 @@ export interface CaseState {
   caseId: string;
   procedure: ProcedureCode;
   status: CaseStatus;
-  stage: string;
-  outcome?: string;
+  stage: Stage;
+  outcome?: Outcome;
   schedule?: Schedule;
   overdue: boolean;
   overdueAt?: string;

@@ -26,13 +26,9 @@ import {
 } from '../case-service';
 import { Prisma } from '../../prisma/client';
 import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
+import { codeOfDbEnum, PROCEDURES } from '../../procedures';
 import { actUpdate } from '../../workflows/statutory-case';
-import {
-  PROCEDURE_ENUM,
-  type ActionRejection,
-  type CaseAction,
-  type ProcedureCode,
-} from '../../workflows/types';
+import type { ActionRejection, CaseAction } from '../../workflows/types';
 import {
   actionBody,
   caseIdParam,
@@ -50,11 +46,6 @@ import {
 } from './case-schemas';
 
 type CaseRow = Prisma.CaseGetPayload<object>;
-
-const CODE_OF = Object.fromEntries(Object.entries(PROCEDURE_ENUM).map(([c, e]) => [e, c])) as Record<
-  string,
-  ProcedureCode | undefined
->;
 
 function requireIdempotencyKey(req: Request): string {
   const raw = req.header('Idempotency-Key');
@@ -98,7 +89,7 @@ async function loadVisible(deps: AppDeps, req: Request, p: Principal, rawId: str
 function summary(row: CaseRow) {
   return {
     id: row.id,
-    procedure: CODE_OF[row.procedure] ?? row.procedure,
+    procedure: codeOfDbEnum(row.procedure) ?? row.procedure,
     status: row.status,
     stage: row.stage,
     outcome: row.outcome,
@@ -509,7 +500,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
           OR: [{ requesterDepartmentId: q.department }, { responsibleDepartmentId: q.department }],
         });
       }
-      if (q.procedure) and.push({ procedure: PROCEDURE_ENUM[q.procedure] });
+      if (q.procedure) and.push({ procedure: PROCEDURES[q.procedure].dbEnum });
       if (q.status) and.push({ status: q.status });
       if (q.overdue !== undefined) and.push({ overdue: q.overdue });
       if (q.backdated !== undefined) and.push({ backdated: q.backdated });

@@ -120,7 +120,7 @@ async function freshGrant(): Promise<string> {
       id: caseId,
       procedure: 'P1_CONDITIONAL_REQUEST',
       status: 'CLOSED',
-      stage: 'closed',
+      stage: 'approved',
       outcome: 'approved',
       resourceId: 'SB-0003',
       requesterDepartmentId: 'NMG-MZT',

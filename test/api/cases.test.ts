@@ -279,8 +279,6 @@ describe('validation and authorization', () => {
       },
       { procedure: 'P4', resourceId: 'RK-0001', item: 'x', description: 'y', discoveredAt: '2026-02-03' },
       { procedure: 'P5', trigger: { kind: 'other', title: 't', reference: 'r' } },
-      // a JSON string, not an object (sent as JSON: a form body would be 415, see probe-findings-edge)
-      JSON.stringify('not an object'),
     ]) {
       const r = await post('mzt', '/api/v1/cases', freshKey())
         .set('Content-Type', 'application/json')
@@ -289,6 +287,12 @@ describe('validation and authorization', () => {
       expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(r.body.code).toBe('validation_failed');
     }
+
+    // JSON that is not an object or array (a bare string) is refused by the parser (strict mode)
+    const bareString = await post('mzt', '/api/v1/cases', freshKey())
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify('not an object'));
+    expect([bareString.status, bareString.body.code]).toEqual([400, 'malformed_json']);
 
     const malformed = await post('mzt', '/api/v1/cases', freshKey())
       .set('Content-Type', 'application/json')

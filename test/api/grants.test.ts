@@ -70,8 +70,10 @@ async function seedGrant(g: {
       id: caseId,
       procedure: resource.shareType === 'NOT_SHARED' ? 'P2_NEGOTIATION' : 'P1_CONDITIONAL_REQUEST',
       status: 'CLOSED',
-      stage: 'closed',
-      outcome: 'approved',
+      // the stage and outcome the procedure's answer leads to (procedures/p1…, p2…)
+      ...(resource.shareType === 'NOT_SHARED'
+        ? { stage: 'agreed' as const, outcome: 'agreed' as const }
+        : { stage: 'approved' as const, outcome: 'approved' as const }),
       resourceId: resource.id,
       requesterDepartmentId: g.consumer,
       responsibleDepartmentId: resource.providerDepartmentId,

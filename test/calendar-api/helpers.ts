@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { YearArrangement } from '../../calendar/arrangement';
 import { DEFAULT_PROFILE_ID } from '../../calendar/profiles';
-import { PROCEDURE_ENUM } from '../../workflows/types';
+import { PROCEDURES } from '../../procedures';
 import type { Db } from '../../prisma/client';
 
 export const ADMIN = 'Bearer gx_0000000000a1_demo-admin-local-only';
@@ -44,7 +44,7 @@ export async function insertOpenCase(
   await db.case.create({
     data: {
       id: c.id,
-      procedure: PROCEDURE_ENUM.P1,
+      procedure: PROCEDURES.P1.dbEnum,
       stage: 'awaiting_answer',
       responsibleDepartmentId: 'NMG-RST',
       requesterDepartmentId: 'NMG-MZT',

@@ -1,9 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-/** Timers fire at their virtual instant plus a few ms of workflow-task latency. */
+/**
+ * Timers fire at their virtual instant plus the workflow task's latency: milliseconds on an idle machine, over a
+ * second on a loaded one (the virtual clock runs at wall speed between skips). Deadlines are days apart, so a
+ * few seconds still pins the instant; the 24:00 boundary itself is tested to the millisecond elsewhere.
+ */
 export function expectAt(actual: Date | null | undefined, expected: string): void {
   expect(actual).toBeInstanceOf(Date);
-  expect(Math.abs((actual as Date).getTime() - Date.parse(expected))).toBeLessThan(1000);
+  expect(Math.abs((actual as Date).getTime() - Date.parse(expected))).toBeLessThan(5000);
 }
 
 /**

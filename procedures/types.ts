@@ -1,0 +1,92 @@
+/**
+ * The vocabulary every procedure module speaks. Pure types and constants: workflows import this, so nothing
+ * here may do I/O or read the clock.
+ */
+export type ProcedureCode = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+
+/** Who acts: the department that must answer, or the one that asked. */
+export type Party = 'responsible' | 'requester';
+
+export type ActionType =
+  | 'approve'
+  | 'refuse'
+  | 'open_negotiation'
+  | 'agree'
+  | 'fail'
+  | 'decide'
+  | 'correct'
+  | 'confirm_correct'
+  | 'catalog_updated';
+
+/** Where a case stands. `awaiting_answer` is common to all; the others are the stage an answer leads to. */
+export type Stage =
+  'awaiting_answer' | 'approved' | 'refused' | 'agreed' | 'failed' | 'decided' | 'answered' | 'updated';
+
+export type Outcome =
+  | 'approved'
+  | 'refused'
+  | 'agreed'
+  | 'failed'
+  | 'expired'
+  | 'share'
+  | 'not_share'
+  | 'corrected'
+  | 'data_correct'
+  | 'catalog_updated';
+
+export const STAGE_LABELS: Record<Stage, string> = {
+  awaiting_answer: '等待答复',
+  approved: '已同意共享',
+  refused: '已拒绝',
+  agreed: '协商一致',
+  failed: '协商未果',
+  decided: '已协调决定',
+  answered: '已处理',
+  updated: '目录已更新',
+};
+
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  approved: '同意共享',
+  refused: '不予共享',
+  agreed: '协商一致, 同意共享',
+  failed: '协商未果',
+  expired: '协商期满未达成一致',
+  share: '协调决定: 共享',
+  not_share: '协调决定: 不予共享',
+  corrected: '已更正',
+  data_correct: '经校核, 数据无误',
+  catalog_updated: '目录已更新',
+};
+
+export interface Phase {
+  /** machine code of the phase, e.g. 'answer', 'report' */
+  phase: string;
+  /** the default limit (the nmg-2018 profile); other jurisdictions set their own in calendar/profiles.ts */
+  workingDays: number;
+  /** Chinese description for people */
+  label: string;
+}
+
+export interface ProcedureModule {
+  code: ProcedureCode;
+  /** Chinese name, as pages, mails and the profile show it */
+  name: string;
+  /** the article that sets the procedure and its limit */
+  article: string;
+  /** the Prisma enum value of the read model */
+  dbEnum:
+    'P1_CONDITIONAL_REQUEST' | 'P2_NEGOTIATION' | 'P3_COORDINATION' | 'P4_VERIFICATION' | 'P5_CATALOG_UPDATE';
+  /** public id prefix: 共享 / 协商 / 协调 / 校核 / 目录 */
+  idPrefix: string;
+  phases: readonly Phase[];
+  /** the phase whose clock the responsible party answers against (the case's deadline) */
+  answerPhase: string;
+  /** the actions the procedure accepts, and which party may take each */
+  actions: Partial<Record<ActionType, Party>>;
+  /** the outcomes an answer (or the clock) can lead to, each with the stage it leaves the case in */
+  outcomes: Partial<Record<Outcome, Stage>>;
+  /** what the regulation asks of the responsible party, for the new-case and reminder mails */
+  mailNote: string;
+  /** one sentence for mails: how this case came about, when it follows from another */
+  originNote?(parentCaseId: string): string;
+}
