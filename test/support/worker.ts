@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import {
+  Worker,
+  bundleWorkflowCode,
+  type NativeConnection,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { createActivities, type Notifier } from '../../activities';
 import { createCalendarProvider } from '../../activities/calendar-provider';
 import type { Db } from '../../prisma/client';
@@ -16,6 +21,8 @@ export async function createTestWorker(opts: {
   taskQueue?: string;
   /** 0 turns the sticky cache off: every workflow task goes to the shared queue, none to this worker's own */
   maxCachedWorkflows?: number;
+  /** a bundle from bundleCaseWorkflows(), shared by several workers instead of each building its own */
+  workflowBundle?: WorkflowBundleOption;
 }) {
   const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
   const calendars = createCalendarProvider(opts.db);
@@ -23,11 +30,18 @@ export async function createTestWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: require.resolve('../../workflows') }),
     activities: createActivities({ db: opts.db, calendars, notifier: opts.notifier }),
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
   });
   return { worker, taskQueue, calendars };
+}
+
+/** The case workflows bundled once, for a test file that creates several workers (each bundle takes seconds). */
+export function bundleCaseWorkflows(): ReturnType<typeof bundleWorkflowCode> {
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
 }
 
 export async function eventually<T>(
