@@ -1,4 +1,4 @@
-import type { ReminderPolicy } from '../calendar/profiles';
+import { reminderWorkingDays, type ReminderPolicy } from '../calendar/profiles';
 import type { Schedule } from '../workflows/types';
 
 export interface DeadlineCalculator {
@@ -11,8 +11,9 @@ export interface DeadlineCalculator {
 }
 
 /**
- * Deadline plus reminder instants. A reminder "at working day k" fires at the end of working day k; one that
- * would coincide with another or with the deadline is dropped.
+ * Deadline plus reminder instants: the one reminder timing production runs (the workflow's timers). A reminder
+ * "at working day k" fires at the end of working day k; which days is the profile's rule (reminderWorkingDays),
+ * each keyed by its policy ('half', 'day-before') so a notification keeps its identity across recomputes.
  */
 export function buildSchedule(
   calendar: DeadlineCalculator,
@@ -21,12 +22,10 @@ export function buildSchedule(
   policy: ReminderPolicy,
 ): Schedule {
   const due = calendar.deadline(receivedAt, workingDays);
-  const marks: { key: string; day: number }[] = [];
-  if (policy.atHalfPeriod) marks.push({ key: 'half', day: Math.floor(workingDays / 2) });
-  if (policy.oneWorkingDayBefore) marks.push({ key: 'day-before', day: workingDays - 1 });
-  const seen = new Set<number>();
-  const reminders = marks
-    .filter(({ day }) => day >= 1 && day < workingDays && !seen.has(day) && (seen.add(day), true))
-    .map(({ key, day }) => ({ key, at: calendar.deadline(receivedAt, day).dueAt }));
+  const half = policy.atHalfPeriod ? Math.floor(workingDays / 2) : undefined;
+  const reminders = reminderWorkingDays(policy, workingDays).map((day) => ({
+    key: day === half ? 'half' : 'day-before',
+    at: calendar.deadline(receivedAt, day).dueAt,
+  }));
   return { ...due, reminders };
 }

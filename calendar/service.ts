@@ -3,7 +3,7 @@
  */
 import type { ExplanationEntry, WorkingDayCalendar } from './engine';
 import { CalendarInputError } from './errors';
-import { getProfile, reminderWorkingDays, type ReminderPolicy } from './profiles';
+import { getProfile } from './profiles';
 
 /** Beyond a year of working days a request is a mistake, not a statutory period. */
 export const MAX_WORKING_DAYS = 366;
@@ -102,25 +102,4 @@ export function dayResponse(calendar: WorkingDayCalendar, req: { date: unknown }
   if (typeof req.date !== 'string')
     throw new CalendarInputError('invalid_date', 'date 缺失或不是字符串', 'date');
   return { ...calendar.dayInfo(req.date), calendarVersion: calendar.calendarVersion };
-}
-
-export interface ReminderInstant {
-  /** Reminder fires at the end of this working day. */
-  workingDay: number;
-  at: string;
-  provisional: boolean;
-}
-
-/** Reminder instants for an N-working-day period received on `from` (for workflow timers). */
-export function reminderSchedule(
-  calendar: WorkingDayCalendar,
-  from: string,
-  workingDays: number,
-  policy: ReminderPolicy,
-): ReminderInstant[] {
-  const n = parseWorkingDays(workingDays);
-  return reminderWorkingDays(policy, n).map((k) => {
-    const e = calendar.nthWorkingDayEnd(from, k);
-    return { workingDay: k, at: e.endsAt, provisional: e.provisional };
-  });
 }

@@ -3,7 +3,8 @@ import { diffDeadlines } from '../../calendar/diff';
 import { WorkingDayCalendar } from '../../calendar/engine';
 import { CalendarInputError } from '../../calendar/errors';
 import { DEFAULT_PROFILE_ID, durationOf, getProfile, reminderWorkingDays } from '../../calendar/profiles';
-import { deadlineResponse, reminderSchedule } from '../../calendar/service';
+import { buildSchedule } from '../../activities/schedule';
+import { deadlineResponse } from '../../calendar/service';
 import { loadOfficialArrangements } from '../../calendar/bundled';
 import { FAKE_2027 } from './helpers';
 
@@ -70,10 +71,13 @@ describe('profiles', () => {
     expect(reminderWorkingDays(policy, 10)).toEqual([5, 9]);
     expect(reminderWorkingDays(policy, 2)).toEqual([1]);
     expect(reminderWorkingDays(policy, 1)).toEqual([]);
-    expect(reminderSchedule(cal, '2026-02-12', 10, policy)).toEqual([
-      { workingDay: 5, at: '2026-02-27T00:00:00+08:00', provisional: false },
-      { workingDay: 9, at: '2026-03-04T00:00:00+08:00', provisional: false },
+    // the schedule the workflows' timers run on (across 春节 2026: 2/14 and 2/28 are working Saturdays)
+    expect(buildSchedule(cal, '2026-02-12', 10, policy).reminders).toEqual([
+      { key: 'half', at: '2026-02-27T00:00:00+08:00' },
+      { key: 'day-before', at: '2026-03-04T00:00:00+08:00' },
     ]);
+    expect(buildSchedule(cal, '2026-02-12', 2, policy).reminders.map((r) => r.key)).toEqual(['half']);
+    expect(buildSchedule(cal, '2026-02-12', 1, policy).reminders).toEqual([]);
   });
 });
 
