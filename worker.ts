@@ -6,7 +6,7 @@ import { loadConfig, requireSetting, type AppConfig } from './config';
 import { createCalendarProvider } from './activities/calendar-provider';
 import { createDb, type Db } from './prisma/client';
 import { retry } from './retry';
-import { logger } from './api/logger';
+import { logger } from './logger';
 import { createMailNotifier } from './mail/notifier';
 import { createMailTransport } from './mail/transport';
 

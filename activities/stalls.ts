@@ -14,7 +14,8 @@ function describeError(e: unknown): string {
   // class and code only: driver messages quote the values of the failed statement (names, emails)
   const err = e as { name?: unknown; code?: unknown; type?: unknown };
   const name = typeof err?.name === 'string' ? err.name : typeof e;
-  const code = typeof err?.code === 'string' ? err.code : typeof err?.type === 'string' ? err.type : undefined;
+  const code =
+    typeof err?.code === 'string' ? err.code : typeof err?.type === 'string' ? err.type : undefined;
   return code ? `${name} ${code}` : name;
 }
 

@@ -2,24 +2,14 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import type { AppConfig } from '../config';
-import type { Db } from '../prisma/client';
-import type { CalendarProvider } from '../activities';
 import { healthRoutes } from './health';
 import { isJsonType, requireJsonBody } from './json-body';
 import { buildApi } from './routes';
-import { logger } from './logger';
+import { logger } from '../logger';
 import { Problem, problemHandler } from './problem';
+import type { AppDeps } from './deps';
 
-export interface AppDeps {
-  config: AppConfig;
-  db: Db;
-  temporal: Client;
-  calendars: CalendarProvider;
-  /** the API's clock (receipt times, backdating limits); tests on a virtual Temporal clock pass theirs */
-  now?: () => Date;
-}
+export type { AppDeps } from './deps';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();

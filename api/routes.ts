@@ -1,4 +1,4 @@
-import type { AppDeps } from './app';
+import type { AppDeps } from './deps';
 import { ApiBuilder } from './endpoint';
 import { registerCaseRoutes } from './routes/cases';
 import { registerCalendarRoutes } from './routes/calendar';

@@ -4,7 +4,7 @@ import { loadConfig, requireSetting } from '../config';
 import { createDb } from '../prisma/client';
 import { retry } from '../retry';
 import { createApp } from './app';
-import { logger } from './logger';
+import { logger } from '../logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();

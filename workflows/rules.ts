@@ -127,7 +127,10 @@ function outcomeOfAction(action: CaseAction): Outcome {
 }
 
 /** The stage and outcome an accepted answer leads to. */
-export function outcomeOf(start: Pick<CaseStart, 'procedure'>, action: CaseAction): { stage: Stage; outcome: Outcome } {
+export function outcomeOf(
+  start: Pick<CaseStart, 'procedure'>,
+  action: CaseAction,
+): { stage: Stage; outcome: Outcome } {
   const outcome = outcomeOfAction(action);
   const stage = PROCEDURES[start.procedure].outcomes[outcome];
   if (!stage) throw new Error(`${start.procedure} has no outcome ${outcome}`);

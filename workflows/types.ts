@@ -1,7 +1,6 @@
 /** Types shared by workflows, activities and the API. No runtime imports: workflow code must stay deterministic. */
 import type { Outcome, ProcedureCode, Stage } from '../procedures/types';
 
-
 export type { ProcedureCode } from '../procedures/types';
 export interface Reminder {
   key: string; // stable, e.g. "half" or "day-before"; part of the notification's identity

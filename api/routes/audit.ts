@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { instantInput, pageOf, pageQuery, type ApiBuilder } from '../endpoint';
 import { closeAuthFailureBuckets } from '../auth-failure-audit';
 import { listAuditEvents, verifyAuditEvents, type AuditDeps } from '../../core/audit-events';

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { deny, recordDenied, type Principal } from '../auth';
 import {
   ALL_ROLES,

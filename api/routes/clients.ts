@@ -17,7 +17,7 @@ import {
   type KeyDeps,
   type KeyRecord,
 } from '../../core/identity/keys';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { newApiKey } from '../auth';
 import { auditingDenials } from '../denials';
 import { ALL_ROLES, pageOf, type ApiBuilder } from '../endpoint';

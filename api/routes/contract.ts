@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import type { ApiBuilder } from '../endpoint';
 
 const swaggerUiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));

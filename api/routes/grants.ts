@@ -1,4 +1,4 @@
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { auditingDenials } from '../denials';
 import type { ApiBuilder } from '../endpoint';
 import { decideAndLog } from '../../core/decide-access';

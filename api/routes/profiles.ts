@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { ALL_ROLES, type ApiBuilder } from '../endpoint';
 import { Problem } from '../problem';
 import { DEFAULT_PROFILE_ID, listProfiles, type JurisdictionProfile } from '../../calendar/profiles';

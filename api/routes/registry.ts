@@ -6,7 +6,7 @@
  * Registry entries are not secret: anyone with a key may read departments and the catalog; only staff lists
  * (personal data) and stop notices of other departments are restricted.
  */
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { ALL_ROLES, pageOf, type ApiBuilder } from '../endpoint';
 import type { RegistryDeps } from '../../core/registry/common';
 import {

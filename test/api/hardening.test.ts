@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 import request from 'supertest';
-import { logger } from '../../api/logger';
+import { logger } from '../../logger';
 import { createApp } from '../../api/app';
 import { createCalendarProvider } from '../../activities/calendar-provider';
 import { loadConfig } from '../../config';
