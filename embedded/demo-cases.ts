@@ -1,4 +1,4 @@
-import { startCase, type CaseServiceDeps } from '../api/case-service';
+import { startCase, type CaseServiceDeps } from '../core/cases/start';
 
 /**
  * A few demo cases so a new user sees something at once: one fresh request, one entered late that is

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { loadConfig } from '../../config';
 import { seedDemoClients, seedRegistry } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from '../support/db';

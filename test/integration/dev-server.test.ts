@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { seedRegistry } from '../../prisma/seed';
 import { actUpdate, stateQuery } from '../../workflows/statutory-case';
 import { createTestDatabase, type TestDatabase } from '../support/db';

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createCalendarProvider } from '../../activities/calendar-provider';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { startMailCatcher, type MailCatcher } from '../../mail/catcher';
 import { createMailNotifier } from '../../mail/notifier';
 import { createMailTransport } from '../../mail/transport';

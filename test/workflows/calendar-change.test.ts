@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { validateArrangement, type YearArrangement } from '../../calendar/arrangement';
 import { seedRegistry } from '../../prisma/seed';
 import { actUpdate, calendarChangedSignal } from '../../workflows/statutory-case';

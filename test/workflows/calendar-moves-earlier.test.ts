@@ -4,7 +4,7 @@
  * at first, so the recompute signals must be retried from their outbox.
  */
 import { Client, Connection } from '@temporalio/client';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import type { YearArrangement } from '../../calendar/arrangement';
 import { deliverRecomputeSignals } from '../../calendar/recompute-signals';
 import { loadCalendarYear } from '../../calendar/store';

@@ -28,7 +28,7 @@ import type { Notifier } from '../../activities';
 import { answerWorkingDays as procedureWorkingDays } from '../../calendar/profiles';
 import { buildSchedule } from '../../activities/schedule';
 import type { NotifyInput } from '../../activities/types';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { loadBundledCalendar } from '../../calendar/bundled';
 import { getProfile } from '../../calendar/profiles';
 import { createMailNotifier } from '../../mail/notifier';

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { createMailNotifier } from '../../mail/notifier';
 import { freePort } from '../../embedded/ports';
 import { timeSkippingSuite } from '../support/suite';

@@ -4,7 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createCalendarProvider } from '../../activities/calendar-provider';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { createTestApi, type TestApi, type Who } from '../support/api';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { sleepUntil, virtualClock } from '../support/time';

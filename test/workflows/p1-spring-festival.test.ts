@@ -1,4 +1,4 @@
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';

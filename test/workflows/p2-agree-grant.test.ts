@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startCase } from '../../api/case-service';
+import { startCase } from '../../core/cases/start';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import type { CaseAction } from '../../workflows/types';

@@ -1,15 +1,21 @@
+/**
+ * Starting a case (admission rules: admission.ts): the row and its case_started audit entry in one
+ * transaction, idempotent per client and key, then the case's workflow. The API, the demo seeding and the
+ * tests all start cases here. The Temporal client comes in through deps; no SDK runtime module is imported.
+ */
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { isUniqueViolation } from '../core/db-errors';
-import { appendAudit, canonicalJson } from '../audit/log';
-import { Prisma, type Db } from '../prisma/client';
-import { allocateCaseId } from '../activities/case-ids';
-import type { CalendarProvider } from '../activities';
-import { buildSchedule, type DeadlineCalculator } from '../activities/schedule';
-import type { statutoryCase } from '../workflows/statutory-case';
-import { codeOfDbEnum, PROCEDURES, type ProcedureCode } from '../procedures';
-import type { CaseStart } from '../workflows/types';
-import { getProfile } from '../calendar/profiles';
+import type { Client } from '@temporalio/client';
+import { isUniqueViolation } from '../db-errors';
+import { appendAudit, canonicalJson } from '../../audit/log';
+import { Prisma, type Db } from '../../prisma/client';
+import { allocateCaseId } from '../../activities/case-ids';
+import type { CalendarProvider } from '../../activities';
+import { buildSchedule, type DeadlineCalculator } from '../../activities/schedule';
+import type { statutoryCase } from '../../workflows/statutory-case';
+import { codeOfDbEnum, PROCEDURES, type ProcedureCode } from '../../procedures';
+import type { CaseStart } from '../../workflows/types';
+import { getProfile } from '../../calendar/profiles';
+import { isSdkError } from './sdk-errors';
 
 export interface StartCaseInput {
   procedure: ProcedureCode;
@@ -54,9 +60,14 @@ export function requestFingerprint(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
+/** The part of the Temporal client the case use-cases call: start, describe, Update. */
+export interface CaseWorkflowClient {
+  workflow: Pick<Client['workflow'], 'start' | 'getHandle'>;
+}
+
 export interface CaseServiceDeps {
   db: Db;
-  temporal: Client;
+  temporal: CaseWorkflowClient;
   calendars: CalendarProvider;
   taskQueue: string;
   now?: () => Date;
@@ -218,7 +229,7 @@ async function ensureWorkflow(deps: CaseServiceDeps, start: CaseStart): Promise<
       args: [start],
     });
   } catch (e) {
-    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    if (!isSdkError(e, 'WorkflowExecutionAlreadyStartedError')) throw e;
     // ours (a retry) or someone else's (e.g. a database recreated under a Temporal that kept its workflows)?
     const { memo } = await deps.temporal.workflow.getHandle(start.caseId).describe();
     const theirs = memo?.startFingerprint;

@@ -1,0 +1,82 @@
+/**
+ * Acting on a case: only the department responsible at the current stage may act, always as itself. The
+ * workflow decides (its `act` Update); its refusals come back as DomainErrors, a party acting out of turn
+ * as AccessDenied (an attempt that goes on record).
+ */
+import type { ActionRejection, CaseAction, CaseState } from '../../workflows/types';
+import { AccessDenied, type Actor } from '../actor';
+import { DomainError, type DomainErrorKind } from '../errors';
+import { currentCaseView, loadVisibleCase, type CaseRow, type CaseView } from './queries';
+import { isSdkError } from './sdk-errors';
+import type { CaseServiceDeps } from './start';
+
+export type ActDeps = Pick<CaseServiceDeps, 'db' | 'temporal'>;
+
+/** An action as the caller sends it: the acting department is always the caller's own. */
+export type ActionRequest = CaseAction extends infer A
+  ? A extends CaseAction
+    ? Omit<A, 'actorDepartmentId'>
+    : never
+  : never;
+
+/** the workflow's Update (workflows/statutory-case.ts `actUpdate`), called by name */
+const ACT_UPDATE = 'act';
+
+const REJECTION_KIND: Record<ActionRejection['code'], DomainErrorKind> = {
+  invalid_text: 'invalid',
+  wrong_party: 'forbidden',
+  wrong_stage: 'conflict',
+  case_closed: 'conflict',
+  missing_reason: 'unprocessable',
+  valid_until_past: 'unprocessable',
+};
+
+export async function actOnCase(
+  deps: ActDeps,
+  actor: Actor,
+  caseId: string,
+  body: ActionRequest,
+): Promise<CaseView> {
+  const row = await loadVisibleCase(deps, actor, caseId);
+  if (actor.role !== 'DEPARTMENT' || !actor.departmentId) {
+    throw new AccessDenied('只有部门业务系统才能办理案件, 且只能代表本部门');
+  }
+  const action = { ...body, actorDepartmentId: actor.departmentId } as CaseAction;
+  try {
+    await deps.temporal.workflow
+      .getHandle(row.id)
+      .executeUpdate<CaseState, [CaseAction]>(ACT_UPDATE, { args: [action] });
+  } catch (e) {
+    const refusal = await refusalOf(deps, e, row);
+    // a party acting out of turn (e.g. the requester approving its own request) is a denied attempt too
+    if (refusal instanceof DomainError && refusal.kind === 'forbidden') {
+      throw new AccessDenied(refusal.detail, { caseId: row.id, action: body.type }, refusal);
+    }
+    throw refusal;
+  }
+  return currentCaseView(deps, actor, row.id);
+}
+
+async function refusalOf(deps: ActDeps, e: unknown, row: CaseRow): Promise<unknown> {
+  const cause = (e as { cause?: { type?: unknown; message?: string } })?.cause;
+  if (isSdkError(e, 'WorkflowUpdateFailedError') && isSdkError(cause, 'ApplicationFailure') && cause?.type) {
+    const type = cause.type as ActionRejection['code'];
+    const kind = REJECTION_KIND[type];
+    if (kind) return new DomainError(kind, type, cause.message ?? '');
+  }
+  const closed = () => new DomainError('conflict', 'case_closed', `案件 ${row.id} 已办结, 不能再执行该操作`);
+  if (isSdkError(e, 'WorkflowNotFoundError') || (e as { name?: string })?.name === 'WorkflowNotFoundError') {
+    // The workflow finished while this request waited: a concurrent answer closed the case after `row` was
+    // read. Its projection is written before the workflow completes, so a fresh read tells the truth.
+    const now = await deps.db.case.findUnique({ where: { id: row.id }, select: { status: true } });
+    if (now?.status === 'CLOSED') return closed();
+    return new DomainError(
+      'unavailable',
+      'workflow_unavailable',
+      `案件 ${row.id} 的流程当前不可用 (数据库与 Temporal 不一致), 请稍后重试或联系系统管理员`,
+    );
+  }
+  const msg = (e as Error)?.message ?? '';
+  if (/already completed|workflow execution already completed/i.test(msg)) return closed();
+  return e;
+}

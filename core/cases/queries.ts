@@ -1,0 +1,180 @@
+/**
+ * Reading cases from the Postgres projection: one case (only for its parties, oversight and administrators),
+ * its summary and full view (timeline, chain), the list with its filters and (dueAt, id) cursor, and whether
+ * a data item is under verification (第二十一条).
+ */
+import type { Db, Prisma } from '../../prisma/client';
+import { codeOfDbEnum, PROCEDURES, type ProcedureCode } from '../../procedures';
+import { AccessDenied, type Actor } from '../actor';
+import { DomainError } from '../errors';
+import { decodeTimeCursor, pageFrom } from '../paging';
+
+export type CaseRow = Prisma.CaseGetPayload<object>;
+
+export interface CaseReadDeps {
+  db: Db;
+}
+
+/** A case id as the system issues them (e.g. GX-2026-000123); anything else names no case. */
+const CASE_ID = /^[A-Z]{2}-\d{4}-\d{1,12}$/;
+
+/** Departments see the cases they are party to; oversight and administrators see all. */
+export function visibleTo(
+  a: Actor,
+  row: Pick<CaseRow, 'requesterDepartmentId' | 'responsibleDepartmentId'>,
+): boolean {
+  if (a.role !== 'DEPARTMENT') return true;
+  return (
+    !!a.departmentId &&
+    (row.requesterDepartmentId === a.departmentId || row.responsibleDepartmentId === a.departmentId)
+  );
+}
+
+/** Not-yours and nonexistent look the same (404), so ids do not leak; the attempt is still audited. */
+export async function loadVisibleCase(deps: CaseReadDeps, actor: Actor, rawId: string): Promise<CaseRow> {
+  const notFound = new DomainError('not_found', 'case_not_found', `案件 ${rawId} 不存在`);
+  if (!CASE_ID.test(rawId)) throw notFound;
+  const row = await deps.db.case.findUnique({ where: { id: rawId } });
+  if (!row) throw notFound;
+  if (!visibleTo(actor, row)) {
+    throw new AccessDenied('case of other departments', { caseId: rawId }, notFound);
+  }
+  return row;
+}
+
+export function caseSummary(row: CaseRow) {
+  return {
+    id: row.id,
+    procedure: codeOfDbEnum(row.procedure) ?? row.procedure,
+    status: row.status,
+    stage: row.stage,
+    outcome: row.outcome,
+    parties: { requester: row.requesterDepartmentId, responsible: row.responsibleDepartmentId },
+    resourceId: row.resourceId,
+    receivedAt: row.receivedAt.toISOString(),
+    recordedAt: row.createdAt.toISOString(),
+    backdated: row.backdated,
+    backdatedWorkingDays: row.backdatedWorkingDays,
+    deadline: row.deadlineDate,
+    dueAt: row.dueAt.toISOString(),
+    provisional: row.provisional,
+    calendarVersion: row.calendarVersion,
+    overdue: row.overdue,
+    overdueAt: row.overdueAt?.toISOString() ?? null,
+    answeredAt: row.answeredAt?.toISOString() ?? null,
+    answeredLate: row.answeredLate,
+    parentCaseId: row.parentCaseId,
+    rootCaseId: row.rootCaseId,
+    details: row.details,
+  };
+}
+
+export type CaseSummary = ReturnType<typeof caseSummary>;
+
+/** The summary with the timeline and the chain (P1→P2→P3) as far as the actor may see it. */
+export async function caseView(deps: CaseReadDeps, actor: Actor, row: CaseRow) {
+  const [events, related] = await Promise.all([
+    deps.db.caseEvent.findMany({ where: { caseId: row.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
+    deps.db.case.findMany({
+      where: {
+        OR: [
+          { rootCaseId: row.rootCaseId },
+          { parentCaseId: row.id },
+          ...(row.parentCaseId ? [{ id: row.parentCaseId }] : []),
+        ],
+      },
+      select: { id: true, requesterDepartmentId: true, responsibleDepartmentId: true },
+      orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+    }),
+  ]);
+  return {
+    ...caseSummary(row),
+    timeline: events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
+    chain: related.filter((c) => visibleTo(actor, c)).map((c) => c.id),
+  };
+}
+
+export type CaseView = Awaited<ReturnType<typeof caseView>>;
+
+/** The full view of a case as stored now (after a start or an action). */
+export async function currentCaseView(deps: CaseReadDeps, actor: Actor, caseId: string): Promise<CaseView> {
+  return caseView(deps, actor, await deps.db.case.findUniqueOrThrow({ where: { id: caseId } }));
+}
+
+export async function getCase(deps: CaseReadDeps, actor: Actor, rawId: string): Promise<CaseView> {
+  return caseView(deps, actor, await loadVisibleCase(deps, actor, rawId));
+}
+
+export interface CaseListQuery {
+  limit: number;
+  cursor?: string;
+  department?: string;
+  procedure?: ProcedureCode;
+  status?: CaseRow['status'];
+  overdue?: boolean;
+  backdated?: boolean;
+  /** an instant, or a bare date meaning "due before that Shanghai day begins" */
+  dueBefore?: string;
+}
+
+/** Cases by due time; a department sees only those it is party to. */
+export async function listCases(deps: CaseReadDeps, actor: Actor, q: CaseListQuery) {
+  const and: Prisma.CaseWhereInput[] = [];
+  if (actor.role === 'DEPARTMENT') {
+    const own = actor.departmentId ?? '(none)';
+    and.push({ OR: [{ requesterDepartmentId: own }, { responsibleDepartmentId: own }] });
+  }
+  if (q.department) {
+    and.push({
+      OR: [{ requesterDepartmentId: q.department }, { responsibleDepartmentId: q.department }],
+    });
+  }
+  if (q.procedure) and.push({ procedure: PROCEDURES[q.procedure].dbEnum });
+  if (q.status) and.push({ status: q.status });
+  if (q.overdue !== undefined) and.push({ overdue: q.overdue });
+  if (q.backdated !== undefined) and.push({ backdated: q.backdated });
+  if (q.dueBefore) {
+    const limit =
+      q.dueBefore.length <= 10 ? new Date(`${q.dueBefore}T00:00:00+08:00`) : new Date(q.dueBefore);
+    and.push({ dueAt: { lt: limit } });
+  }
+  if (q.cursor) {
+    const { at, id } = decodeTimeCursor(q.cursor);
+    and.push({ OR: [{ dueAt: { gt: at } }, { dueAt: at, id: { gt: id } }] });
+  }
+  const rows = await deps.db.case.findMany({
+    where: { AND: and },
+    orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+    take: q.limit + 1,
+  });
+  return pageFrom(rows, q.limit, (r) => [r.dueAt.toISOString(), r.id], caseSummary);
+}
+
+/**
+ * Whether a data item is under verification (第二十一条: meanwhile citizens are still served). That it is,
+ * everyone may know; which cases, only their parties.
+ */
+export async function dataDispute(deps: CaseReadDeps, actor: Actor, q: { resource: string; item: string }) {
+  const rows = await deps.db.case.findMany({
+    where: {
+      procedure: PROCEDURES.P4.dbEnum,
+      status: 'OPEN',
+      resourceId: q.resource,
+      details: { path: ['item'], equals: q.item },
+    },
+    orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+  });
+  return {
+    resourceId: q.resource,
+    item: q.item,
+    underVerification: rows.length > 0,
+    cases: rows
+      .filter((r) => visibleTo(actor, r))
+      .map((r) => ({
+        id: r.id,
+        stage: r.stage,
+        proofProvided: (r.details as { proofProvided?: unknown }).proofProvided === true,
+        deadline: r.deadlineDate,
+      })),
+  };
+}
