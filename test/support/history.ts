@@ -14,7 +14,7 @@ export async function historyOf(handle: WorkflowHandle): Promise<HistoryEvent[]>
  * Whether the workflow waits on a timer with nothing else in flight: every workflow task and activity it
  * scheduled has finished. A worker shut down earlier would leave a task behind, and on the time-skipping server
  * a pending workflow task holds the virtual clock still (it runs at wall speed, no skipping) until a worker
- * completes it. (Same check as in http-start-deadline.test.ts.)
+ * completes it.
  */
 export async function settledOnTimer(handle: WorkflowHandle): Promise<boolean> {
   const events = await historyOf(handle);

@@ -3,7 +3,6 @@
  * whose worker is down while the deadline passes: the deadline is pinned in the row, in the workflow's own
  * schedule and in the overdue instant.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type request from 'supertest';
@@ -12,6 +11,7 @@ import { recordHistory } from '../histories/record';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import type { CaseState } from '../../workflows/types';
 import { createTestApi, type TestApi } from '../support/api';
+import { settledOnTimer } from '../support/history';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { sleepUntil, virtualClock } from '../support/time';
 import { createTestWorker, eventually } from '../support/worker';
@@ -33,32 +33,6 @@ async function runWorker(): Promise<{ worker: Worker; stopped: Promise<void> }> 
     maxCachedWorkflows: 0,
   });
   return { worker, stopped: worker.run() };
-}
-
-/**
- * Whether the workflow waits on its timer with nothing else in flight: every workflow task and activity it
- * scheduled has finished. A worker shut down earlier would leave a task behind, holding the clock still.
- */
-async function settledOnTimer(handle: WorkflowHandle): Promise<boolean> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const count = (has: (e: (typeof events)[number]) => unknown) => events.filter((e) => has(e)).length;
-  const tasks = count((e) => e.workflowTaskScheduledEventAttributes);
-  const tasksDone = count(
-    (e) =>
-      e.workflowTaskCompletedEventAttributes ||
-      e.workflowTaskFailedEventAttributes ||
-      e.workflowTaskTimedOutEventAttributes,
-  );
-  const activities = count((e) => e.activityTaskScheduledEventAttributes);
-  const activitiesDone = count(
-    (e) =>
-      e.activityTaskCompletedEventAttributes ||
-      e.activityTaskFailedEventAttributes ||
-      e.activityTaskTimedOutEventAttributes ||
-      e.activityTaskCanceledEventAttributes,
-  );
-  const timers = count((e) => e.timerStartedEventAttributes);
-  return tasks === tasksDone && activities === activitiesDone && timers > 0;
 }
 
 /**
