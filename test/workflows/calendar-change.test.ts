@@ -1,18 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startCase } from '../../core/cases/start';
 import { validateArrangement, type YearArrangement } from '../../calendar/arrangement';
-import { seedRegistry } from '../../prisma/seed';
-import { actUpdate, calendarChangedSignal } from '../../workflows/statutory-case';
-import type { statutoryCase } from '../../workflows/statutory-case';
+import { calendarChangedSignal } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { createTimeSkippingEnv } from '../support/temporal';
-import { createTestWorker, eventually } from '../support/worker';
-import { expectAt } from '../support/time';
-
-let env: TestWorkflowEnvironment;
-
-let tdb: TestDatabase;
+import { caseDriver } from '../support/cases';
+import { timeSkippingSuite } from '../support/suite';
+import { eventually } from '../support/worker';
+import { expectAt, sleepUntil } from '../support/time';
 
 /**
  * TEST FIXTURE, NOT THE OFFICIAL 2027 ARRANGEMENT: a made-up notice whose 元旦 block also closes Monday 2027-01-04,
@@ -31,46 +23,32 @@ const FIXTURE_2027: YearArrangement = {
   ],
 };
 
-beforeAll(async () => {
-  // virtual clock starts at 2026-12-21 09:00 Beijing time, before the 2027 arrangement is published
-  [env, tdb] = await Promise.all([
-    createTimeSkippingEnv({ startAt: '2026-12-21T01:00:00Z' }),
-    createTestDatabase(),
-  ]);
-  await seedRegistry(tdb.db);
-});
-afterAll(async () => {
-  await env?.teardown();
-  await tdb?.drop();
-});
+// virtual clock starts at 2026-12-21 09:00 Beijing time, before the 2027 arrangement is published
+const suite = timeSkippingSuite('2026-12-21T01:00:00Z');
+const { worker: caseWorker, handleOf, act, rowOf, eventsOf } = caseDriver(suite);
 
 test('loading the 2027 arrangement mid-flight recomputes a provisional deadline and the overdue timer fires at the new time', async () => {
-  const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: env.nativeConnection,
-    db: tdb.db,
-  });
+  const { env, tdb } = suite;
+  const { worker, start } = await caseWorker();
   const receivedAt = '2026-12-21T09:00:00+08:00';
 
   await worker.runUntil(async () => {
-    const { caseId } = await startCase(
-      { db: tdb.db, temporal: env.client, calendars, taskQueue },
-      {
-        procedure: 'P1',
-        receivedAt,
-        requesterDepartmentId: 'NMG-MZT',
-        responsibleDepartmentId: 'NMG-RST',
-        resourceId: 'SB-0003',
-      },
-    );
-    const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const { caseId } = await start({
+      procedure: 'P1',
+      receivedAt,
+      requesterDepartmentId: 'NMG-MZT',
+      responsibleDepartmentId: 'NMG-RST',
+      resourceId: 'SB-0003',
+    });
+    const row = await rowOf(caseId);
     // 1–4 = 12/22–25, 5–8 = 12/28–31, then 2027 is provisional (元旦 1/1 assumed off): 9 = 1/4, 10 = 1/5
     expect(row).toMatchObject({ deadlineDate: '2027-01-05', provisional: true });
     expect(row.dueAt.toISOString()).toBe('2027-01-05T16:00:00.000Z');
     const before = row.calendarVersion;
 
-    const handle = env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+    const handle = handleOf(caseId);
     // to 2026-12-29 10:00 Beijing: the half-period reminder (end of working day 5, 12/28) is out
-    await env.sleep(Date.parse('2026-12-29T02:00:00Z') - (await env.currentTimeMs()));
+    await sleepUntil(env, '2026-12-29T02:00:00Z');
 
     expect(validateArrangement(FIXTURE_2027, 2027)).toMatchObject({ ok: true });
     await tdb.db.calendarYear.create({
@@ -86,7 +64,7 @@ test('loading the 2027 arrangement mid-flight recomputes a provisional deadline 
     await handle.signal(calendarChangedSignal, { reason: '2027 arrangement loaded' });
     // 9 = 1/5, 10 = 1/6 once 1/4 is a day off
     const moved = await eventually(async () => {
-      const r = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+      const r = await rowOf(caseId);
       return r.deadlineDate !== '2027-01-05' && r;
     });
     expect(moved).toMatchObject({ deadlineDate: '2027-01-06', provisional: false, overdue: false });
@@ -106,18 +84,18 @@ test('loading the 2027 arrangement mid-flight recomputes a provisional deadline 
     });
 
     // to 2027-01-06 10:00 Beijing: not overdue at the old due time (1/5 24:00)
-    await env.sleep(Date.parse('2027-01-06T02:00:00Z') - (await env.currentTimeMs()));
-    expect(await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({
+    await sleepUntil(env, '2027-01-06T02:00:00Z');
+    expect(await rowOf(caseId)).toMatchObject({
       overdue: false,
       overdueAt: null,
     });
     // to 2027-01-07 10:00 Beijing: overdue at the new due time
-    await env.sleep(Date.parse('2027-01-07T02:00:00Z') - (await env.currentTimeMs()));
-    const overdue = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    await sleepUntil(env, '2027-01-07T02:00:00Z');
+    const overdue = await rowOf(caseId);
     expect(overdue.overdue).toBe(true);
     expectAt(overdue.overdueAt, '2027-01-06T16:00:00Z');
 
-    const events = await tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
+    const events = await eventsOf(caseId);
     expect(events.map((e) => [e.type, e.eventKey])).toEqual([
       ['received', 'received'],
       ['reminder', 'reminder:half:2027-01-05'],
@@ -129,15 +107,11 @@ test('loading the 2027 arrangement mid-flight recomputes a provisional deadline 
     // the day-before reminder moved from the end of 1/4 to the end of 1/5 (working day 9)
     expectAt(events[3].at, '2027-01-05T16:00:00Z');
 
-    const state = await handle.executeUpdate(actUpdate, {
-      args: [
-        {
-          type: 'approve',
-          actorDepartmentId: 'NMG-RST',
-          scope: '参保缴费状态 (是/否)',
-          purpose: '低保对象核查',
-        },
-      ],
+    const state = await act(caseId, {
+      type: 'approve',
+      actorDepartmentId: 'NMG-RST',
+      scope: '参保缴费状态 (是/否)',
+      purpose: '低保对象核查',
     });
     expect(state).toMatchObject({ status: 'CLOSED', answeredLate: true, overdue: true });
     await handle.result();

@@ -1,12 +1,12 @@
 import nodemailer from 'nodemailer';
-import { startCase } from '../../core/cases/start';
 import { createMailNotifier } from '../../mail/notifier';
 import { freePort } from '../../embedded/ports';
+import { caseDriver } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
-import { createTestWorker } from '../support/worker';
 
 // 2026-03-02 09:00 Beijing time (Mon)
 const suite = timeSkippingSuite('2026-03-02T01:00:00Z');
+const { worker: caseWorker, rowOf, eventsOf } = caseDriver(suite);
 
 test('with the SMTP server unreachable for the whole case, the deadline and overdue mark still land on time', async () => {
   // a real SMTP client pointed at a port where nothing listens: every send fails with ECONNREFUSED
@@ -21,33 +21,24 @@ test('with the SMTP server unreachable for the whole case, the deadline and over
     from: 'test <noreply@gxcase.local>',
     publicBaseUrl: 'http://127.0.0.1:3000',
   });
-  const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: suite.env.nativeConnection,
-    db: suite.tdb.db,
-    notifier,
-  });
+  const { worker, start } = await caseWorker({ notifier });
   await worker.runUntil(async () => {
-    const { caseId } = await startCase(
-      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
-      {
-        procedure: 'P1',
-        receivedAt: '2026-03-02T09:00:00+08:00',
-        requesterDepartmentId: 'NMG-MZT',
-        responsibleDepartmentId: 'NMG-RST',
-        resourceId: 'SB-0003',
-        // one working day keeps the outage short in virtual time: mail retries are replayed one by one
-        workingDays: 1,
-      },
-    );
+    const { caseId } = await start({
+      procedure: 'P1',
+      receivedAt: '2026-03-02T09:00:00+08:00',
+      requesterDepartmentId: 'NMG-MZT',
+      responsibleDepartmentId: 'NMG-RST',
+      resourceId: 'SB-0003',
+      // one working day keeps the outage short in virtual time: mail retries are replayed one by one
+      workingDays: 1,
+    });
     await suite.env.sleep('2 days');
-    const row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const row = await rowOf(caseId);
     // one working day from Mon 3/2: Tue 3/3
     expect(row.deadlineDate).toBe('2026-03-03');
     expect(row.overdue).toBe(true);
     expect(Math.abs(row.overdueAt!.getTime() - Date.parse('2026-03-03T16:00:00Z'))).toBeLessThan(1000);
-    const types = (await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } })).map(
-      (e) => e.type,
-    );
+    const types = (await eventsOf(caseId)).map((e) => e.type);
     expect(types).toEqual(['received', 'overdue']);
     // nothing was delivered, nothing lost: the outbox holds the mails as PENDING with the connection error
     const pending = await suite.tdb.db.notification.findMany({ where: { caseId } });

@@ -1,61 +1,37 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startCase } from '../../core/cases/start';
-import { actUpdate } from '../../workflows/statutory-case';
-import type { statutoryCase } from '../../workflows/statutory-case';
-import type { CaseAction } from '../../workflows/types';
 import { recordHistory } from '../histories/record';
+import { caseDriver, rejectionOf } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
-import { createTestWorker, eventually } from '../support/worker';
-import { expectAt } from '../support/time';
+import { eventually } from '../support/worker';
+import { expectAt, sleepUntil } from '../support/time';
 
 // virtual clock starts at 2026-02-12 09:00 Beijing time, the day the request is received
 const suite = timeSkippingSuite('2026-02-12T01:00:00Z');
-
-async function sleepUntil(iso: string): Promise<void> {
-  await suite.env.sleep(Date.parse(iso) - (await suite.env.currentTimeMs()));
-}
-
-/** The Update's rejection: the validator's ApplicationFailure type, e.g. missing_reason. */
-async function rejectionOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
-  return ((e as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
-}
+const { worker: caseWorker, handleOf, act, rowOf, eventsOf, timeline } = caseDriver(suite);
 
 test('a refused P1 goes to negotiation (P2), which expires after 10 working days and escalates to coordination (P3) that decides to share', async () => {
-  const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: suite.env.nativeConnection,
-    db: suite.tdb.db,
-  });
+  const { worker, start } = await caseWorker();
   const receivedAt = '2026-02-12T09:00:00+08:00';
 
   await worker.runUntil(async () => {
-    const { caseId: p1 } = await startCase(
-      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
-      {
-        procedure: 'P1',
-        receivedAt,
-        requesterDepartmentId: 'NMG-MZT',
-        responsibleDepartmentId: 'NMG-RST',
-        resourceId: 'SB-0003',
-      },
-    );
-    const p1Handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(p1);
+    const { caseId: p1 } = await start({
+      procedure: 'P1',
+      receivedAt,
+      requesterDepartmentId: 'NMG-MZT',
+      responsibleDepartmentId: 'NMG-RST',
+      resourceId: 'SB-0003',
+    });
+    const p1Handle = handleOf(p1);
 
     // 2026-02-13 10:00 Beijing: the provider refuses; a refusal without reason or legal basis is rejected
-    await sleepUntil('2026-02-13T02:00:00Z');
-    const act = (action: CaseAction) => p1Handle.executeUpdate(actUpdate, { args: [action] });
+    await sleepUntil(suite.env, '2026-02-13T02:00:00Z');
     expect(
       await rejectionOf(
-        act({ type: 'refuse', actorDepartmentId: 'NMG-RST', reason: '涉及个人隐私', legalBasis: ' ' }),
+        act(p1, { type: 'refuse', actorDepartmentId: 'NMG-RST', reason: '涉及个人隐私', legalBasis: ' ' }),
       ),
     ).toBe('missing_reason');
     expect(
       await rejectionOf(
-        act({
+        act(p1, {
           type: 'refuse',
           actorDepartmentId: 'NMG-RST',
           reason: '',
@@ -63,19 +39,17 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
         }),
       ),
     ).toBe('missing_reason');
-    const unchanged = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p1 } });
+    const unchanged = await rowOf(p1);
     expect(unchanged).toMatchObject({
       status: 'OPEN',
       stage: 'awaiting_answer',
       outcome: null,
       answeredAt: null,
     });
-    expect((await suite.tdb.db.caseEvent.findMany({ where: { caseId: p1 } })).map((e) => e.type)).toEqual([
-      'received',
-    ]);
+    expect((await eventsOf(p1)).map((e) => e.type)).toEqual(['received']);
     expect(await p1Handle.query('state')).toMatchObject({ status: 'OPEN', stage: 'awaiting_answer' });
 
-    const refused = await act({
+    const refused = await act(p1, {
       type: 'refuse',
       actorDepartmentId: 'NMG-RST',
       reason: '参保缴费明细涉及个人隐私',
@@ -89,12 +63,12 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
     });
     // only the requester may open the negotiation, and it must state its need
     expect(
-      await rejectionOf(act({ type: 'open_negotiation', actorDepartmentId: 'NMG-RST', need: '核查' })),
+      await rejectionOf(act(p1, { type: 'open_negotiation', actorDepartmentId: 'NMG-RST', need: '核查' })),
     ).toBe('wrong_party');
-    expect(await rejectionOf(act({ type: 'open_negotiation', actorDepartmentId: 'NMG-MZT', need: '' }))).toBe(
-      'missing_reason',
-    );
-    const negotiating = await act({
+    expect(
+      await rejectionOf(act(p1, { type: 'open_negotiation', actorDepartmentId: 'NMG-MZT', need: '' })),
+    ).toBe('missing_reason');
+    const negotiating = await act(p1, {
       type: 'open_negotiation',
       actorDepartmentId: 'NMG-MZT',
       need: '低保对象收入核查须掌握参保缴费情况',
@@ -120,12 +94,12 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
     expect(p2Row.dueAt.toISOString()).toBe('2026-03-05T16:00:00.000Z');
 
     // 2026-03-05 23:00 Beijing: both reminders sent, no agreement yet
-    await sleepUntil('2026-03-05T15:00:00Z');
-    const p2Handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(p2);
+    await sleepUntil(suite.env, '2026-03-05T15:00:00Z');
+    const p2Handle = handleOf(p2);
     // the ten working days run out at 3/6 00:00 Beijing: P2 expires, escalates and completes
     const p2State = await p2Handle.result();
     expect(p2State).toMatchObject({ stage: 'failed', outcome: 'expired', overdue: true });
-    const expired = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } });
+    const expired = await rowOf(p2);
     expect(expired).toMatchObject({
       status: 'CLOSED',
       stage: 'failed',
@@ -161,19 +135,15 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
     expect(p3Row.details).toMatchObject({ providerDepartmentId: 'NMG-RST', negotiationOutcome: 'expired' });
 
     // 2026-04-01 10:00 Beijing: the share authority decides to share
-    await sleepUntil('2026-04-01T02:00:00Z');
-    const p3Handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(p3);
-    const decided = await p3Handle.executeUpdate(actUpdate, {
-      args: [
-        {
-          type: 'decide',
-          actorDepartmentId: 'NMG-ZWFWJ',
-          share: true,
-          reasons: '使用部门履职确需, 按最小必要范围共享',
-          scope: '参保缴费状态 (是/否)',
-          purpose: '低保对象收入核查',
-        },
-      ],
+    await sleepUntil(suite.env, '2026-04-01T02:00:00Z');
+    const p3Handle = handleOf(p3);
+    const decided = await act(p3, {
+      type: 'decide',
+      actorDepartmentId: 'NMG-ZWFWJ',
+      share: true,
+      reasons: '使用部门履职确需, 按最小必要范围共享',
+      scope: '参保缴费状态 (是/否)',
+      purpose: '低保对象收入核查',
     });
     expect(decided).toMatchObject({
       status: 'CLOSED',
@@ -193,10 +163,6 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
       [p2, p1, 'CLOSED', 'expired'],
       [p3, p2, 'CLOSED', 'share'],
     ]);
-    const timeline = async (caseId: string) =>
-      (
-        await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })
-      ).map((e) => [e.type, e.eventKey]);
     expect(await timeline(p1)).toEqual([
       ['received', 'received'],
       ['answered', 'answered'],

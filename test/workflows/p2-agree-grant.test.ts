@@ -1,51 +1,26 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startCase } from '../../core/cases/start';
-import { actUpdate } from '../../workflows/statutory-case';
-import type { statutoryCase } from '../../workflows/statutory-case';
-import type { CaseAction } from '../../workflows/types';
+import { caseDriver, rejectionOf } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
 import { expectBetween, sleepUntil } from '../support/time';
-import { createTestWorker, eventually } from '../support/worker';
+import { eventually } from '../support/worker';
 
 // virtual clock starts at 2026-06-15 (Mon) 09:00 Beijing time, the week of 端午 (6/19–6/21 off)
 const suite = timeSkippingSuite('2026-06-15T01:00:00Z');
-
-/** The Update's rejection: the validator's ApplicationFailure type, e.g. missing_reason. */
-async function rejectionOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
-  return ((e as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
-}
-
-const handleOf = (caseId: string) => suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
-const act = (caseId: string, action: CaseAction) =>
-  handleOf(caseId).executeUpdate(actUpdate, { args: [action] });
-const timeline = async (caseId: string) =>
-  (await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map(
-    (e) => [e.type, e.eventKey, e.actor],
-  );
+const { worker: caseWorker, handleOf, act, rowOf, eventsOf } = caseDriver(suite);
+/** [type, eventKey, actor] of each event, in order */
+const timeline = async (caseId: string) => (await eventsOf(caseId)).map((e) => [e.type, e.eventKey, e.actor]);
 
 describe('第十九条 协商一致 (P2 agree): the agreement becomes a grant to the requesting department', () => {
   test('a negotiation opened on a refused P1 and agreed within its 10 working days grants the consumer the agreed scope and purpose, and closes as agreed', async () => {
-    const { worker, taskQueue, calendars } = await createTestWorker({
-      connection: suite.env.nativeConnection,
-      db: suite.tdb.db,
-    });
+    const { worker, start } = await caseWorker();
     await worker.runUntil(async () => {
       // 民政厅 asks 人社厅 for SB-0003; 人社厅 refuses; 民政厅 opens the negotiation at once
-      const { caseId: p1 } = await startCase(
-        { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
-        {
-          procedure: 'P1',
-          receivedAt: '2026-06-15T09:00:00+08:00',
-          requesterDepartmentId: 'NMG-MZT',
-          responsibleDepartmentId: 'NMG-RST',
-          resourceId: 'SB-0003',
-        },
-      );
+      const { caseId: p1 } = await start({
+        procedure: 'P1',
+        receivedAt: '2026-06-15T09:00:00+08:00',
+        requesterDepartmentId: 'NMG-MZT',
+        responsibleDepartmentId: 'NMG-RST',
+        resourceId: 'SB-0003',
+      });
       await act(p1, {
         type: 'refuse',
         actorDepartmentId: 'NMG-RST',
@@ -114,7 +89,7 @@ describe('第十九条 协商一致 (P2 agree): the agreement becomes a grant to
       // an agreement ends the chain: no coordination
       expect(final).toMatchObject({ stage: 'agreed', outcome: 'agreed', childCaseIds: [] });
 
-      const closed = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } });
+      const closed = await rowOf(p2);
       expect(closed).toMatchObject({
         status: 'CLOSED',
         stage: 'agreed',
@@ -150,24 +125,18 @@ describe('第十九条 协商一致 (P2 agree): the agreement becomes a grant to
   });
 
   test('a negotiation started directly on a 不予共享 resource grants that resource to its own requester', async () => {
-    const { worker, taskQueue, calendars } = await createTestWorker({
-      connection: suite.env.nativeConnection,
-      db: suite.tdb.db,
-    });
+    const { worker, start } = await caseWorker();
     await worker.runUntil(async () => {
       // 人社厅 (not the consumer of the first test) negotiates with 公安厅 for GA-0107 (出入境证件办理信息)
       const receivedAt = new Date(await suite.env.currentTimeMs()).toISOString();
-      const { caseId: p2 } = await startCase(
-        { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
-        {
-          procedure: 'P2',
-          receivedAt,
-          requesterDepartmentId: 'NMG-RST',
-          responsibleDepartmentId: 'NMG-GAT',
-          resourceId: 'GA-0107',
-          details: { need: '领取养老金人员出境定居核查' },
-        },
-      );
+      const { caseId: p2 } = await start({
+        procedure: 'P2',
+        receivedAt,
+        requesterDepartmentId: 'NMG-RST',
+        responsibleDepartmentId: 'NMG-GAT',
+        resourceId: 'GA-0107',
+        details: { need: '领取养老金人员出境定居核查' },
+      });
       expect(p2).toMatch(/^XS-2026-\d+$/);
       await act(p2, {
         type: 'agree',
@@ -177,7 +146,7 @@ describe('第十九条 协商一致 (P2 agree): the agreement becomes a grant to
       });
       await handleOf(p2).result();
 
-      expect(await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } })).toMatchObject({
+      expect(await rowOf(p2)).toMatchObject({
         status: 'CLOSED',
         stage: 'agreed',
         outcome: 'agreed',

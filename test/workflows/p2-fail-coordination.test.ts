@@ -1,54 +1,28 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startCase } from '../../core/cases/start';
-import { actUpdate, stateQuery } from '../../workflows/statutory-case';
-import type { statutoryCase } from '../../workflows/statutory-case';
-import type { CaseAction } from '../../workflows/types';
+import { stateQuery } from '../../workflows/statutory-case';
+import { caseDriver, rejectionOf } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
 import { expectBetween, sleepUntil } from '../support/time';
-import { createTestWorker, eventually } from '../support/worker';
+import { eventually } from '../support/worker';
 
 // virtual clock starts at 2026-08-28 (Fri) 09:00 Beijing time, the day the negotiation is received
 const suite = timeSkippingSuite('2026-08-28T01:00:00Z');
-
-/** The Update's rejection: the validator's ApplicationFailure type, e.g. missing_reason. */
-async function rejectionOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
-  return ((e as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
-}
-
-const handleOf = (caseId: string) => suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
-const act = (caseId: string, action: CaseAction) =>
-  handleOf(caseId).executeUpdate(actUpdate, { args: [action] });
-const timeline = async (caseId: string) =>
-  (await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map(
-    (e) => [e.type, e.eventKey],
-  );
+const { worker: caseWorker, handleOf, act, rowOf, timeline } = caseDriver(suite);
 
 describe('第十九条 协商未果 (P2 fail): the share authority coordinates within 30 working days (P3)', () => {
   test('an explicit fail closes the negotiation and starts exactly one coordination case for the share authority, due 30 working days later across 中秋 and 国庆', async () => {
-    const { worker, taskQueue, calendars } = await createTestWorker({
-      connection: suite.env.nativeConnection,
-      db: suite.tdb.db,
-    });
+    const { worker, start } = await caseWorker();
     await worker.runUntil(async () => {
       // 民政厅 negotiates with 公安厅 for the 不予共享 resource GA-0107
-      const { caseId: p2 } = await startCase(
-        { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
-        {
-          procedure: 'P2',
-          receivedAt: '2026-08-28T09:00:00+08:00',
-          requesterDepartmentId: 'NMG-MZT',
-          responsibleDepartmentId: 'NMG-GAT',
-          resourceId: 'GA-0107',
-          details: { need: '低保对象出境情况核查' },
-        },
-      );
+      const { caseId: p2 } = await start({
+        procedure: 'P2',
+        receivedAt: '2026-08-28T09:00:00+08:00',
+        requesterDepartmentId: 'NMG-MZT',
+        responsibleDepartmentId: 'NMG-GAT',
+        resourceId: 'GA-0107',
+        details: { need: '低保对象出境情况核查' },
+      });
       // 1 = 8/31 (Mon) … 10 = 9/11 (Fri)
-      expect(await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } })).toMatchObject({
+      expect(await rowOf(p2)).toMatchObject({
         deadlineDate: '2026-09-11',
         status: 'OPEN',
       });
@@ -84,7 +58,7 @@ describe('第十九条 协商未果 (P2 fail): the share authority coordinates w
       const p3 = p2State.childCaseIds[0];
       expect(p3).toMatch(/^XT-2026-\d+$/);
 
-      const p2Row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } });
+      const p2Row = await rowOf(p2);
       expect(p2Row).toMatchObject({
         status: 'CLOSED',
         stage: 'failed',

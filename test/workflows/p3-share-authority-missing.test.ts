@@ -1,15 +1,13 @@
-import { startCase } from '../../core/cases/start';
-import { actUpdate } from '../../workflows/statutory-case';
-import type { statutoryCase } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';
+import { caseDriver } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
 import { expectBetween, sleepUntil } from '../support/time';
-import { createTestWorker, eventually } from '../support/worker';
+import { eventually } from '../support/worker';
 
 // virtual clock starts at 2026-03-30 (Mon) 09:00 Beijing time, the day the negotiation is received
 const suite = timeSkippingSuite('2026-03-30T01:00:00Z');
 
-const handleOf = (caseId: string) => suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+const { worker: caseWorker, handleOf, act, rowOf, eventsOf } = caseDriver(suite);
 
 async function nextSequence(prefix: string): Promise<number> {
   const row = await suite.tdb.db.caseSequence.findUniqueOrThrow({
@@ -20,22 +18,16 @@ async function nextSequence(prefix: string): Promise<number> {
 
 describe('第十九条 协调由共享主管部门负责: a coordination that finds no share authority registered waits for one', () => {
   test('the escalation retries while no department is flagged as share authority, then starts exactly one P3 once one is registered, losing nothing', async () => {
-    const { worker, taskQueue, calendars } = await createTestWorker({
-      connection: suite.env.nativeConnection,
-      db: suite.tdb.db,
-    });
+    const { worker, start } = await caseWorker();
     await worker.runUntil(async () => {
-      const { caseId: p2 } = await startCase(
-        { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
-        {
-          procedure: 'P2',
-          receivedAt: '2026-03-30T09:00:00+08:00',
-          requesterDepartmentId: 'NMG-MZT',
-          responsibleDepartmentId: 'NMG-GAT',
-          resourceId: 'GA-0107',
-          details: { need: '低保对象出境情况核查' },
-        },
-      );
+      const { caseId: p2 } = await start({
+        procedure: 'P2',
+        receivedAt: '2026-03-30T09:00:00+08:00',
+        requesterDepartmentId: 'NMG-MZT',
+        responsibleDepartmentId: 'NMG-GAT',
+        resourceId: 'GA-0107',
+        details: { need: '低保对象出境情况核查' },
+      });
 
       // the registry has lost its share authority (e.g. the flag was cleared during a reorganisation)
       await suite.tdb.db.department.update({ where: { id: 'NMG-ZWFWJ' }, data: { isShareAuthority: false } });
@@ -45,8 +37,10 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
       // 2026-04-01 (Wed) 10:00 Beijing: the negotiation fails; coordination must start
       await sleepUntil(suite.env, '2026-04-01T02:00:00Z');
       const failFrom = await suite.env.currentTimeMs();
-      const failed = await handleOf(p2).executeUpdate(actUpdate, {
-        args: [{ type: 'fail', actorDepartmentId: 'NMG-GAT', reason: '双方未能就共享范围达成一致' }],
+      const failed = await act(p2, {
+        type: 'fail',
+        actorDepartmentId: 'NMG-GAT',
+        reason: '双方未能就共享范围达成一致',
       });
       const failBy = await suite.env.currentTimeMs();
       expect(failed).toMatchObject({ status: 'CLOSED', stage: 'failed', outcome: 'failed' });
@@ -61,16 +55,12 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
       expect(pending[0].lastFailure?.message).toBe('未登记政务信息资源共享主管部门, 无法启动协调 (第十九条)');
       expect(pending[0].lastFailure?.applicationFailureInfo?.type).toBe('no_share_authority');
       // the failed negotiation itself is recorded in full
-      expect(await suite.tdb.db.case.findUniqueOrThrow({ where: { id: p2 } })).toMatchObject({
+      expect(await rowOf(p2)).toMatchObject({
         status: 'CLOSED',
         stage: 'failed',
         outcome: 'failed',
       });
-      expect(
-        (await suite.tdb.db.caseEvent.findMany({ where: { caseId: p2 }, orderBy: { at: 'asc' } })).map(
-          (e) => e.type,
-        ),
-      ).toEqual(['received', 'answered']);
+      expect((await eventsOf(p2)).map((e) => e.type)).toEqual(['received', 'answered']);
       expect(await suite.tdb.db.case.count({ where: { procedure: 'P3_COORDINATION' } })).toBe(0);
       // operators see the blocked escalation (the same stall record /readyz counts), not only the worker's logs
       const stall = await suite.tdb.db.projectionStall.findUniqueOrThrow({
@@ -125,7 +115,7 @@ describe('第十九条 协调由共享主管部门负责: a coordination that fi
       // the stall is cleared once the escalation went through
       expect(await suite.tdb.db.projectionStall.count()).toBe(0);
 
-      const events = await suite.tdb.db.caseEvent.findMany({ where: { caseId: p2 }, orderBy: { at: 'asc' } });
+      const events = await eventsOf(p2);
       expect(events.map((e) => [e.type, e.eventKey])).toEqual([
         ['received', 'received'],
         ['answered', 'answered'],

@@ -1,44 +1,35 @@
-import { startCase } from '../../core/cases/start';
-import { actUpdate } from '../../workflows/statutory-case';
-import type { statutoryCase } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';
+import { caseDriver } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
-import { createTestWorker } from '../support/worker';
-import { expectAt } from '../support/time';
+import { expectAt, sleepUntil } from '../support/time';
 
 // virtual clock starts at 2026-04-27 09:00 Beijing time, the day the verification request is received
 const suite = timeSkippingSuite('2026-04-27T01:00:00Z');
+const { worker: caseWorker, handleOf, act, rowOf, timeline, eventsOf } = caseDriver(suite);
 
 test('a P4 verification answered after its 10 working days is recorded as late and the breach stays recorded', async () => {
-  const { worker, taskQueue, calendars } = await createTestWorker({
-    connection: suite.env.nativeConnection,
-    db: suite.tdb.db,
-  });
+  const { worker, start } = await caseWorker();
   // 2026-04-27 (Mon): 10 working days across 劳动节 (5/1–5/5 off) with 5/9 (Sat) worked
   const receivedAt = '2026-04-27T09:00:00+08:00';
 
   await worker.runUntil(async () => {
-    const { caseId } = await startCase(
-      { db: suite.tdb.db, temporal: suite.env.client, calendars, taskQueue },
-      {
-        procedure: 'P4',
-        receivedAt,
-        requesterDepartmentId: 'NMG-MZT',
-        responsibleDepartmentId: 'NMG-GAT',
-        resourceId: 'RK-0001',
-        details: { issue: '公民身份号码与姓名不一致' },
-      },
-    );
+    const { caseId } = await start({
+      procedure: 'P4',
+      receivedAt,
+      requesterDepartmentId: 'NMG-MZT',
+      responsibleDepartmentId: 'NMG-GAT',
+      resourceId: 'RK-0001',
+      details: { issue: '公民身份号码与姓名不一致' },
+    });
     expect(caseId).toMatch(/^JH-2026-/);
-    const row = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const row = await rowOf(caseId);
     // day 1–3 = 4/28–4/30, 4–6 = 5/6–5/8, 7 = 5/9 (make-up Sat), 8–10 = 5/11–5/13
     expect(row).toMatchObject({ deadlineDate: '2026-05-13', workingDays: 10, provisional: false });
     expect(row.dueAt.toISOString()).toBe('2026-05-13T16:00:00.000Z');
 
-    const handle = suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
     // to 2026-05-15 10:00 Beijing, two days past the deadline
-    await suite.env.sleep(Date.parse('2026-05-15T02:00:00Z') - (await suite.env.currentTimeMs()));
-    const overdue = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    await sleepUntil(suite.env, '2026-05-15T02:00:00Z');
+    const overdue = await rowOf(caseId);
     expect(overdue).toMatchObject({
       status: 'OPEN',
       stage: 'awaiting_answer',
@@ -46,7 +37,7 @@ test('a P4 verification answered after its 10 working days is recorded as late a
       answeredLate: false,
     });
     expectAt(overdue.overdueAt, '2026-05-13T16:00:00Z');
-    const events = await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
+    const events = await eventsOf(caseId);
     expect(events.map((e) => [e.type, e.eventKey])).toEqual([
       ['received', 'received'],
       ['reminder', 'reminder:half:2026-05-13'],
@@ -59,8 +50,10 @@ test('a P4 verification answered after its 10 working days is recorded as late a
     expectAt(events[3].at, '2026-05-13T16:00:00Z');
     expect(events[3].data).toEqual({ deadline: '2026-05-13', dueAt: '2026-05-14T00:00:00+08:00' });
 
-    const state = await handle.executeUpdate(actUpdate, {
-      args: [{ type: 'correct', actorDepartmentId: 'NMG-GAT', explanation: '已按户籍底册更正姓名' }],
+    const state = await act(caseId, {
+      type: 'correct',
+      actorDepartmentId: 'NMG-GAT',
+      explanation: '已按户籍底册更正姓名',
     });
     expect(state).toMatchObject({
       status: 'CLOSED',
@@ -69,9 +62,9 @@ test('a P4 verification answered after its 10 working days is recorded as late a
       overdue: true,
       answeredLate: true,
     });
-    await handle.result();
+    await handleOf(caseId).result();
 
-    const closed = await suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    const closed = await rowOf(caseId);
     expect(closed).toMatchObject({
       status: 'CLOSED',
       outcome: 'corrected',
@@ -81,14 +74,13 @@ test('a P4 verification answered after its 10 working days is recorded as late a
     // the breach is not erased by the late answer
     expectAt(closed.overdueAt, '2026-05-13T16:00:00Z');
     expectAt(closed.answeredAt, '2026-05-15T02:00:00Z');
-    const after = await suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: { at: 'asc' } });
-    expect(after.map((e) => [e.type, e.eventKey])).toEqual([
+    expect(await timeline(caseId)).toEqual([
       ['received', 'received'],
       ['reminder', 'reminder:half:2026-05-13'],
       ['reminder', 'reminder:day-before:2026-05-13'],
       ['overdue', 'overdue'],
       ['answered_late', 'answered'],
     ]);
-    await recordHistory(handle, 'p4-late-answer');
+    await recordHistory(handleOf(caseId), 'p4-late-answer');
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * Driving case workflows in a time-skipping suite: a real worker with startCase bound to its task queue, the
+ * case's workflow handle, the act Update, and what the case recorded (its row and its events in order).
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Notifier } from '../../activities';
+import { startCase, type StartCaseInput } from '../../core/cases/start';
+import { actUpdate } from '../../workflows/statutory-case';
+import type { statutoryCase } from '../../workflows/statutory-case';
+import type { CaseAction } from '../../workflows/types';
+import type { TimeSkippingSuite } from './suite';
+import { createTestWorker } from './worker';
+
+/** Helpers on `suite`; they read suite.env and suite.tdb when called, so they can be made at the top of a file. */
+export function caseDriver(suite: TimeSkippingSuite) {
+  const handleOf = (caseId: string) => suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+  /** the case's events in the order they happened (ties in the order they were written) */
+  const eventsOf = (caseId: string) =>
+    suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  return {
+    /** A real worker on the suite's server and database; `start` starts a case onto its task queue. */
+    async worker(opts: { notifier?: Notifier } = {}) {
+      const created = await createTestWorker({
+        connection: suite.env.nativeConnection,
+        db: suite.tdb.db,
+        ...opts,
+      });
+      const deps = {
+        db: suite.tdb.db,
+        temporal: suite.env.client,
+        calendars: created.calendars,
+        taskQueue: created.taskQueue,
+      };
+      return { ...created, deps, start: (input: StartCaseInput) => startCase(deps, input) };
+    },
+    handleOf,
+    act: (caseId: string, action: CaseAction) =>
+      handleOf(caseId).executeUpdate(actUpdate, { args: [action] }),
+    rowOf: (caseId: string) => suite.tdb.db.case.findUniqueOrThrow({ where: { id: caseId } }),
+    eventsOf,
+    /** [type, eventKey] of each event, in order */
+    timeline: async (caseId: string) => (await eventsOf(caseId)).map((e) => [e.type, e.eventKey]),
+  };
+}
+
+/** The Update's rejection: the validator's ApplicationFailure type, e.g. missing_reason. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<string | undefined> {
+  const e = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((e as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
+}
