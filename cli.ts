@@ -9,9 +9,10 @@ import { Client, Connection } from '@temporalio/client';
 import type { WorkingDayCalendar } from './calendar/engine';
 import { loadBundledCalendar } from './calendar/bundled';
 import { CalendarInputError } from './calendar/errors';
+import { DomainError } from './core/errors';
 import { DEFAULT_PROFILE_ID, getProfile } from './calendar/profiles';
 import { betweenResponse, dayResponse, deadlineResponse } from './calendar/service';
-import { checkYear, dbCalendar, loadCalendarYear } from './calendar/store';
+import { checkYear, dbCalendar, loadCalendarYear } from './core/calendar/store';
 import { createDb, type Db } from './prisma/client';
 
 export interface CliCommand {
@@ -191,7 +192,7 @@ export async function runCli(
     const result = await cmd.run(values, ctx);
     return { code: 0, stdout: JSON.stringify(result, null, 2) + '\n', stderr: '' };
   } catch (e) {
-    if (e instanceof CalendarInputError)
+    if (e instanceof CalendarInputError || e instanceof DomainError)
       return { code: 2, stdout: '', stderr: `错误 [${e.code}]：${e.detail}\n` };
     throw e;
   } finally {

@@ -1,9 +1,9 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { sweepRecomputeSignals } from './calendar/recompute-signals';
+import { sweepRecomputeSignals } from './core/calendar/recompute-signals';
 import { createActivities, type CalendarProvider, type Notifier } from './activities';
 import { loadConfig, requireSetting, type AppConfig } from './config';
-import { createCalendarProvider } from './activities/calendar-provider';
+import { createCalendarProvider } from './core/calendar/provider';
 import { createDb, type Db } from './prisma/client';
 import { retry } from './retry';
 import { logger } from './logger';

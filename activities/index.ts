@@ -1,23 +1,13 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import type { ReminderPolicy } from '../calendar/profiles';
 import type { Db } from '../prisma/client';
-import type { ProcedureCode } from '../workflows/types';
-import { allocateCaseId } from './case-ids';
+import { allocateCaseId } from '../core/cases/case-ids';
 import { createGrant, recordTransition } from './projection';
 import { clearStall, noteStall, STALL_AFTER_ATTEMPTS } from './stalls';
-import { buildSchedule, type DeadlineCalculator } from './schedule';
+import { buildSchedule } from '../calendar/schedule';
 import type { Activities, NotifyInput } from './types';
+import type { CalendarProvider } from '../core/calendar/provider';
 
-/** What a jurisdiction profile supplies to the activities. */
-export interface ProfileView {
-  workingDays(procedure: ProcedureCode): number;
-  reminders: ReminderPolicy;
-}
-
-export interface CalendarProvider {
-  /** The calendar (official years + loaded years + fallback) and profile in force now. */
-  forProfile(profileId: string): Promise<{ calendar: DeadlineCalculator; profile: ProfileView }>;
-}
+export type { CalendarProvider, ProfileView } from '../core/calendar/provider';
 
 export interface Notifier {
   enqueue(input: NotifyInput): Promise<void>;

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { createCalendarProvider } from '../activities/calendar-provider';
+import { createCalendarProvider } from '../core/calendar/provider';
 import { loadConfig, requireSetting } from '../config';
 import { createDb } from '../prisma/client';
 import { retry } from '../retry';

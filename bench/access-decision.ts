@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
-import { createCalendarProvider } from '../activities/calendar-provider';
+import { createCalendarProvider } from '../core/calendar/provider';
 import { loadConfig } from '../config';
 import { migrateDeploy } from '../embedded/migrate';
 import { freePort } from '../embedded/ports';

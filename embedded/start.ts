@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createCalendarProvider } from '../activities/calendar-provider';
+import { createCalendarProvider } from '../core/calendar/provider';
 import { loadConfig } from '../config';
 import { startMailCatcher } from '../mail/catcher';
 import { createDb } from '../prisma/client';

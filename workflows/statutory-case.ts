@@ -13,11 +13,18 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, NotifyInput } from '../activities/types';
 import { checkAction, isLate, outcomeOf } from './rules';
-import type { CaseAction, CaseStart, CaseState, Reminder, Schedule } from './types';
+import {
+  WORKFLOW_MESSAGES,
+  type CaseAction,
+  type CaseStart,
+  type CaseState,
+  type Reminder,
+  type Schedule,
+} from './types';
 
-export const actUpdate = defineUpdate<CaseState, [CaseAction]>('act');
-export const calendarChangedSignal = defineSignal<[{ reason: string }]>('calendarChanged');
-export const stateQuery = defineQuery<CaseState>('state');
+export const actUpdate = defineUpdate<CaseState, [CaseAction]>(WORKFLOW_MESSAGES.act);
+export const calendarChangedSignal = defineSignal<[{ reason: string }]>(WORKFLOW_MESSAGES.calendarChanged);
+export const stateQuery = defineQuery<CaseState>(WORKFLOW_MESSAGES.state);
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -2,6 +2,10 @@
 import type { Outcome, ProcedureCode, Stage } from '../procedures/types';
 
 export type { ProcedureCode } from '../procedures/types';
+
+/** The workflow's message names. Clients outside the workflow (core/) address it by these, without loading
+ * the workflow module; the workflow defines its Update, Signal and Query with the same names. */
+export const WORKFLOW_MESSAGES = { act: 'act', calendarChanged: 'calendarChanged', state: 'state' } as const;
 export interface Reminder {
   key: string; // stable, e.g. "half" or "day-before"; part of the notification's identity
   at: string; // ISO instant

@@ -1,34 +1,36 @@
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { ALL_ROLES, type ApiBuilder } from '../endpoint';
-import { Problem, boundedErrors } from '../problem';
+import { Problem, boundedErrors, problemOf } from '../problem';
+import { DomainError } from '../../core/errors';
 import { yearArrangementSchema } from '../../calendar/arrangement';
 import { CalendarInputError } from '../../calendar/errors';
 import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
 import { betweenResponse, deadlineResponse } from '../../calendar/service';
 import {
-  CalendarStoreError,
   dbCalendar,
   deleteCalendarYear,
   describeCalendarYear,
+  fieldErrorsOf,
   getCalendarYearVersion,
   loadCalendarYear,
-} from '../../calendar/store';
+} from '../../core/calendar/store';
 
 /** Calendar errors become problem+json with their own machine code; never a 500 for bad input. */
 function toProblem(e: unknown): unknown {
-  if (e instanceof CalendarStoreError) {
-    if (!e.errors) return new Problem(e.status, e.code, e.detail, e.extra);
-    const fields = e.errors.map((x) => ({ field: x.path, code: x.code, message: x.message }));
+  if (e instanceof DomainError) {
+    const errors = fieldErrorsOf(e);
+    if (!errors) return problemOf(e);
+    const fields = errors.map((x) => ({ field: x.path, code: x.code, message: x.message }));
     const { detail, extra } = boundedErrors(e.detail, fields);
-    return new Problem(e.status, e.code, detail, { ...extra, ...e.extra });
+    return new Problem(problemOf(e).status, e.code, detail, extra);
   }
   if (e instanceof CalendarInputError)
     return new Problem(400, e.code, e.detail, e.field ? { field: e.field } : {});
   return e;
 }
 
-/** Runs calendar work, mapping its errors (CalendarStoreError, CalendarInputError) to problems. */
+/** Runs calendar work, mapping its errors (DomainError with field errors, CalendarInputError) to problems. */
 async function calendarWork<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();

@@ -3,7 +3,12 @@
  * workflow decides (its `act` Update); its refusals come back as DomainErrors, a party acting out of turn
  * as AccessDenied (an attempt that goes on record).
  */
-import type { ActionRejection, CaseAction, CaseState } from '../../workflows/types';
+import {
+  WORKFLOW_MESSAGES,
+  type ActionRejection,
+  type CaseAction,
+  type CaseState,
+} from '../../workflows/types';
 import { AccessDenied, type Actor } from '../actor';
 import { DomainError, type DomainErrorKind } from '../errors';
 import { currentCaseView, loadVisibleCase, type CaseRow, type CaseView } from './queries';
@@ -18,9 +23,6 @@ export type ActionRequest = CaseAction extends infer A
     ? Omit<A, 'actorDepartmentId'>
     : never
   : never;
-
-/** the workflow's Update (workflows/statutory-case.ts `actUpdate`), called by name */
-const ACT_UPDATE = 'act';
 
 const REJECTION_KIND: Record<ActionRejection['code'], DomainErrorKind> = {
   invalid_text: 'invalid',
@@ -45,7 +47,7 @@ export async function actOnCase(
   try {
     await deps.temporal.workflow
       .getHandle(row.id)
-      .executeUpdate<CaseState, [CaseAction]>(ACT_UPDATE, { args: [action] });
+      .executeUpdate<CaseState, [CaseAction]>(WORKFLOW_MESSAGES.act, { args: [action] });
   } catch (e) {
     const refusal = await refusalOf(deps, e, row);
     // a party acting out of turn (e.g. the requester approving its own request) is a denied attempt too

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import { createCalendarProvider } from '../../activities/calendar-provider';
+import { createCalendarProvider } from '../../core/calendar/provider';
 import { loadConfig } from '../../config';
 import { KEYS } from '../support/api';
 import type request from 'supertest';

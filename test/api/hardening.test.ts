@@ -6,7 +6,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { logger } from '../../logger';
 import { createApp } from '../../api/app';
-import { createCalendarProvider } from '../../activities/calendar-provider';
+import { createCalendarProvider } from '../../core/calendar/provider';
 import { loadConfig } from '../../config';
 import { createTestApi, KEYS, type TestApi } from '../support/api';
 

@@ -6,7 +6,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { STALL_AFTER_ATTEMPTS } from '../../activities/stalls';
-import { createCalendarProvider } from '../../activities/calendar-provider';
+import { createCalendarProvider } from '../../core/calendar/provider';
 import { actUpdate, stateQuery } from '../../workflows/statutory-case';
 import { createTestApi, DEPT_OF, type TestApi } from '../support/api';
 import { eventually } from '../support/worker';

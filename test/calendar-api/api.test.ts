@@ -1,37 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
-import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import { createCalendarProvider } from '../../activities/calendar-provider';
-import { loadConfig } from '../../config';
-import { seedDemoClients, seedRegistry } from '../../prisma/seed';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerAddress } from '../support/temporal';
+import { createTestApi, type TestApi } from '../support/api';
 import { ADMIN, cli, fixture2027 } from './helpers';
 
-let tdb: TestDatabase;
-let connection: Connection;
-let app: Express;
+let api: TestApi;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  await seedRegistry(tdb.db);
-  await seedDemoClients(tdb.db);
-  connection = await Connection.connect({ address: devServerAddress() });
-  const temporal = new Client({ connection });
-  app = createApp({
-    config: loadConfig({}),
-    db: tdb.db,
-    temporal,
-    calendars: createCalendarProvider(tdb.db),
-  });
+  api = await createTestApi();
 });
-afterAll(async () => {
-  await connection?.close();
-  await tdb?.drop();
-});
+afterAll(() => api?.close());
 
-const get = (url: string, auth = ADMIN) => request(app).get(url).set('Authorization', auth);
+const get = (url: string, auth = ADMIN) => request(api.app).get(url).set('Authorization', auth);
 
 /** from, workingDays, expected deadline (2026 rows from the official notice 国办发明电〔2025〕7号). */
 const CASES: [string, number, string | null][] = [
@@ -56,7 +34,7 @@ async function agreement(): Promise<{ from: string; n: number; deadline: string;
       const api = await get(`/api/v1/calendar/deadline?from=${encodeURIComponent(from)}&workingDays=${n}`);
       expect(api.status).toBe(200);
       const c = await cli(['deadline', '--from', from, '--working-days', String(n)], {
-        DATABASE_URL: tdb.url,
+        DATABASE_URL: api.tdb.url,
       });
       expect(c.stderr).toBe('');
       expect(c.code).toBe(0);
@@ -86,7 +64,10 @@ test('API and CLI (DB calendar) agree, across 2026 make-up days, before and afte
   );
   expect(before.find((r) => r.from === '2027-02-01')?.provisional).toBe(true);
 
-  const put = await request(app).put('/api/v1/calendar/2027').set('Authorization', ADMIN).send(fixture2027());
+  const put = await request(api.app)
+    .put('/api/v1/calendar/2027')
+    .set('Authorization', ADMIN)
+    .send(fixture2027());
   expect(put.status).toBe(201);
   const after = await agreement();
   expect(after.find((r) => r.from === '2027-02-01')).toMatchObject({
@@ -94,7 +75,9 @@ test('API and CLI (DB calendar) agree, across 2026 make-up days, before and afte
     provisional: false,
   });
   const between = await get('/api/v1/calendar/working-days?from=2027-02-01&to=2027-02-28');
-  const c = await cli(['between', '--from', '2027-02-01', '--to', '2027-02-28'], { DATABASE_URL: tdb.url });
+  const c = await cli(['between', '--from', '2027-02-01', '--to', '2027-02-28'], {
+    DATABASE_URL: api.tdb.url,
+  });
   expect(JSON.parse(c.stdout)).toEqual(between.body);
   expect(between.body).toMatchObject({ provisional: false, workingDays: 14 });
 });

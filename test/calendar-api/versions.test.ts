@@ -1,32 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
-import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import { createCalendarProvider } from '../../activities/calendar-provider';
-import { loadConfig } from '../../config';
-import { seedDemoClients, seedRegistry } from '../../prisma/seed';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerAddress } from '../support/temporal';
+import { createTestApi, type TestApi } from '../support/api';
 import { ADMIN, DEPARTMENT, FIXTURE_FILE, cli, fixture2027, insertOpenCase } from './helpers';
 
-let tdb: TestDatabase;
-let connection: Connection;
-let app: Express;
+let api: TestApi;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  await seedRegistry(tdb.db);
-  await seedDemoClients(tdb.db);
-  connection = await Connection.connect({ address: devServerAddress() });
-  app = createApp({
-    config: loadConfig({}),
-    db: tdb.db,
-    temporal: new Client({ connection }),
-    calendars: createCalendarProvider(tdb.db),
-  });
+  api = await createTestApi();
+  const { tdb } = api;
   // deadlines computed on the bundled calendar (2027 = provisional fallback)
   await insertOpenCase(tdb.db, {
     id: 'T-MOVES',
@@ -50,14 +33,11 @@ beforeAll(async () => {
     dueAt: '2026-03-10T00:00:00+08:00',
   });
 });
-afterAll(async () => {
-  await connection?.close();
-  await tdb?.drop();
-});
+afterAll(() => api?.close());
 
-const get = (url: string, auth = ADMIN) => request(app).get(url).set('Authorization', auth);
+const get = (url: string, auth = ADMIN) => request(api.app).get(url).set('Authorization', auth);
 const put = (url: string, body: unknown, auth = ADMIN) =>
-  request(app)
+  request(api.app)
     .put(url)
     .set('Authorization', auth)
     .send(body as object);
@@ -74,7 +54,7 @@ test('2027 is provisional until loaded; dry-run writes nothing and reports the m
   const d = await get('/api/v1/calendar/deadline?from=2027-02-01&workingDays=5');
   expect(d.body).toMatchObject({ deadline: '2027-02-12', provisional: true });
 
-  const audits = await tdb.db.auditLog.count();
+  const audits = await api.tdb.db.auditLog.count();
   const dry = await put('/api/v1/calendar/2027?dryRun=true', fixture2027());
   expect(dry.status).toBe(200);
   expect(dry.body).toMatchObject({ dryRun: true, version: 1, previousVersion: null, signalled: [] });
@@ -97,17 +77,17 @@ test('2027 is provisional until loaded; dry-run writes nothing and reports the m
       newProvisional: false,
     },
   ]);
-  expect(await tdb.db.calendarYear.count()).toBe(0);
-  expect(await tdb.db.auditLog.count()).toBe(audits);
+  expect(await api.tdb.db.calendarYear.count()).toBe(0);
+  expect(await api.tdb.db.auditLog.count()).toBe(audits);
   expect((await get('/api/v1/calendar/2027')).body.status).toBe('provisional');
 
   // the CLI's dry run reports the same and writes nothing either
   const c = await cli(['calendar', 'load', '--year', '2027', '--file', FIXTURE_FILE, '--dry-run'], {
-    DATABASE_URL: tdb.url,
+    DATABASE_URL: api.tdb.url,
   });
   expect(c.code).toBe(0);
   expect(JSON.parse(c.stdout).effect.affected).toEqual(dry.body.effect.affected);
-  expect(await tdb.db.calendarYear.count()).toBe(0);
+  expect(await api.tdb.db.calendarYear.count()).toBe(0);
 });
 
 test('load v1, then v2 supersedes it; v1 stays readable; audit written', async () => {
@@ -157,7 +137,7 @@ test('load v1, then v2 supersedes it; v1 stays readable; audit written', async (
   expect((await get('/api/v1/calendar/2027')).body.days).toEqual(
     expect.arrayContaining([expect.objectContaining({ date: '2027-04-05', holidayName: '清明节' })]),
   );
-  const audit = await tdb.db.auditLog.findMany({ where: { action: 'calendar_year_loaded' } });
+  const audit = await api.tdb.db.auditLog.findMany({ where: { action: 'calendar_year_loaded' } });
   expect(audit.map((a) => (a.data as { version: number }).version)).toEqual([1, 2]);
 });
 
@@ -183,7 +163,7 @@ test('validation: 400 problem+json with codes, never 500', async () => {
   expect(missing.status).toBe(400);
   expect(missing.body.detail).toMatch(/必填/);
 
-  const notJson = await request(app)
+  const notJson = await request(api.app)
     .put('/api/v1/calendar/2027')
     .set('Authorization', ADMIN)
     .set('Content-Type', 'application/json')
@@ -216,7 +196,7 @@ test('validation: 400 problem+json with codes, never 500', async () => {
   // the CLI: exit 2 and one Chinese line
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cal-')), 'bad.json');
   fs.writeFileSync(file, JSON.stringify(bad));
-  const c = await cli(['calendar', 'load', '--year', '2027', '--file', file], { DATABASE_URL: tdb.url });
+  const c = await cli(['calendar', 'load', '--year', '2027', '--file', file], { DATABASE_URL: api.tdb.url });
   expect(c.code).toBe(2);
   expect(c.stderr).toMatch(/错误 \[invalid_arrangement\]：.*周六或周日/);
   const noDb = await cli(['calendar', 'load', '--year', '2027', '--file', FIXTURE_FILE], {
@@ -231,22 +211,22 @@ test('department key: reads allowed, PUT and DELETE 403', async () => {
   const r = await put('/api/v1/calendar/2027', fixture2027(), DEPARTMENT);
   expect(r.status).toBe(403);
   expect(r.body.code).toBe('forbidden');
-  const d = await request(app).delete('/api/v1/calendar/2027').set('Authorization', DEPARTMENT);
+  const d = await request(api.app).delete('/api/v1/calendar/2027').set('Authorization', DEPARTMENT);
   expect(d.status).toBe(403);
-  expect(await tdb.db.calendarYear.count({ where: { year: 2027 } })).toBe(2);
+  expect(await api.tdb.db.calendarYear.count({ where: { year: 2027 } })).toBe(2);
 });
 
 test('delete is refused while an open case depends on the year, then withdraws the year', async () => {
-  const refused = await request(app).delete('/api/v1/calendar/2027').set('Authorization', ADMIN);
+  const refused = await request(api.app).delete('/api/v1/calendar/2027').set('Authorization', ADMIN);
   expect(refused.status).toBe(409);
   expect(refused.body).toMatchObject({ code: 'calendar_year_in_use', caseIds: ['T-FLAG-ONLY', 'T-MOVES'] });
   expect((await get('/api/v1/calendar/2027')).body.currentVersion).toBe(2);
 
-  await tdb.db.case.updateMany({
+  await api.tdb.db.case.updateMany({
     where: { id: { in: ['T-FLAG-ONLY', 'T-MOVES'] } },
     data: { status: 'CLOSED' },
   });
-  const ok = await request(app).delete('/api/v1/calendar/2027').set('Authorization', ADMIN);
+  const ok = await request(api.app).delete('/api/v1/calendar/2027').set('Authorization', ADMIN);
   expect(ok.status).toBe(200);
   expect(ok.body).toEqual({ year: 2027, supersededVersion: 2 });
   const y = await get('/api/v1/calendar/2027');
@@ -257,6 +237,6 @@ test('delete is refused while an open case depends on the year, then withdraws t
     deadline: '2027-02-12',
     provisional: true,
   });
-  const again = await request(app).delete('/api/v1/calendar/2027').set('Authorization', ADMIN);
+  const again = await request(api.app).delete('/api/v1/calendar/2027').set('Authorization', ADMIN);
   expect(again.status).toBe(404);
 });

@@ -3,7 +3,7 @@ import { diffDeadlines } from '../../calendar/diff';
 import { WorkingDayCalendar } from '../../calendar/engine';
 import { CalendarInputError } from '../../calendar/errors';
 import { DEFAULT_PROFILE_ID, durationOf, getProfile, reminderWorkingDays } from '../../calendar/profiles';
-import { buildSchedule } from '../../activities/schedule';
+import { buildSchedule } from '../../calendar/schedule';
 import { deadlineResponse } from '../../calendar/service';
 import { loadOfficialArrangements } from '../../calendar/bundled';
 import { FAKE_2027 } from './helpers';

@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createCalendarProvider } from '../../activities/calendar-provider';
+import { createCalendarProvider } from '../../core/calendar/provider';
 import { startCase } from '../../core/cases/start';
 import { startMailCatcher, type MailCatcher } from '../../mail/catcher';
 import { createMailNotifier } from '../../mail/notifier';

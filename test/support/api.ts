@@ -8,7 +8,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp, type AppDeps } from '../../api/app';
-import { createCalendarProvider } from '../../activities/calendar-provider';
+import { createCalendarProvider } from '../../core/calendar/provider';
 import { loadConfig, type AppConfig } from '../../config';
 import { seedDemoClients, seedRegistry, DEMO_CLIENTS } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from './db';

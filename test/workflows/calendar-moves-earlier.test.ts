@@ -6,8 +6,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { startCase } from '../../core/cases/start';
 import type { YearArrangement } from '../../calendar/arrangement';
-import { deliverRecomputeSignals } from '../../calendar/recompute-signals';
-import { loadCalendarYear } from '../../calendar/store';
+import { deliverRecomputeSignals } from '../../core/calendar/recompute-signals';
+import { loadCalendarYear } from '../../core/calendar/store';
 import { stateQuery } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';
 import { timeSkippingSuite } from '../support/suite';

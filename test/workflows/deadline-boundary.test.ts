@@ -26,7 +26,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Notifier } from '../../activities';
 import { answerWorkingDays as procedureWorkingDays } from '../../calendar/profiles';
-import { buildSchedule } from '../../activities/schedule';
+import { buildSchedule } from '../../calendar/schedule';
 import type { NotifyInput } from '../../activities/types';
 import { startCase } from '../../core/cases/start';
 import { loadBundledCalendar } from '../../calendar/bundled';

@@ -3,7 +3,7 @@
  * talks to that server (createTestApi({ env })) and reads the clock it skips (virtualClock).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createCalendarProvider } from '../../activities/calendar-provider';
+import { createCalendarProvider } from '../../core/calendar/provider';
 import { startCase } from '../../core/cases/start';
 import { createTestApi, type TestApi, type Who } from '../support/api';
 import { createTimeSkippingEnv } from '../support/temporal';

@@ -4,31 +4,24 @@
  * tells every open case it could affect to recompute its deadline and timers (calendarChangedSignal).
  */
 import type { Client } from '@temporalio/client';
-import { isUniqueViolation } from '../core/db-errors';
-import { Prisma, type Db } from '../prisma/client';
-import { appendAudit } from '../audit/log';
-import { validateArrangement, type FieldError, type YearArrangement } from './arrangement';
-import { loadBundledCalendar } from './bundled';
-import { diffDeadlines, type DeadlineDiff, type OpenCase } from './diff';
-import { RANGE_FIRST, RANGE_LAST, type DayInfo, type WorkingDayCalendar } from './engine';
-import { CalendarInputError } from './errors';
-import { dayNumber, formatDay } from './dates';
-import { DEFAULT_PROFILE_ID } from './profiles';
-import { createCalendarProvider } from '../activities/calendar-provider';
+import { isUniqueViolation } from '../db-errors';
+import { Prisma, type Db } from '../../prisma/client';
+import { appendAudit } from '../../audit/log';
+import { validateArrangement, type FieldError, type YearArrangement } from '../../calendar/arrangement';
+import { loadBundledCalendar } from '../../calendar/bundled';
+import { diffDeadlines, type DeadlineDiff, type OpenCase } from '../../calendar/diff';
+import { RANGE_FIRST, RANGE_LAST, type DayInfo, type WorkingDayCalendar } from '../../calendar/engine';
+import { CalendarInputError } from '../../calendar/errors';
+import { DomainError } from '../errors';
+import { dayNumber, formatDay } from '../../calendar/dates';
+import { DEFAULT_PROFILE_ID } from '../../calendar/profiles';
+import { createCalendarProvider } from './provider';
 import { deliverRecomputeSignals, queueRecomputeSignals } from './recompute-signals';
 
-/** Bad input or a refused change; `status` is the HTTP status, `errors` the per-field problems. */
-export class CalendarStoreError extends CalendarInputError {
-  constructor(
-    readonly status: number,
-    code: string,
-    detail: string,
-    readonly errors?: FieldError[],
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(code, detail);
-    this.name = 'CalendarStoreError';
-  }
+/** The per-field problems of a refused arrangement travel in the DomainError's `extra.fieldErrors`. */
+export function fieldErrorsOf(e: DomainError): FieldError[] | undefined {
+  const list = e.extra.fieldErrors;
+  return Array.isArray(list) ? (list as FieldError[]) : undefined;
 }
 
 export interface CalendarSource {
@@ -49,8 +42,8 @@ const LAST_YEAR = Number(RANGE_LAST.slice(0, 4));
 export function checkYear(value: unknown): number {
   const n = typeof value === 'string' && /^\d{4}$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < FIRST_YEAR || n > LAST_YEAR) {
-    throw new CalendarStoreError(
-      400,
+    throw new DomainError(
+      'invalid',
       'invalid_year',
       `年份必须是 ${FIRST_YEAR} 到 ${LAST_YEAR} 之间的四位整数，收到：${String(value)}`,
     );
@@ -162,16 +155,16 @@ async function computeEffect(db: Tx, year: number, next: YearArrangement | null)
   return out;
 }
 
-function arrangementErrors(year: number, errors: FieldError[]): CalendarStoreError {
+function arrangementErrors(year: number, errors: FieldError[]): DomainError {
   const list = errors
     .slice(0, 5)
     .map((e) => `${e.path || '(请求体)'}：${e.message}`)
     .join('；');
-  return new CalendarStoreError(
-    400,
+  return new DomainError(
+    'invalid',
     'invalid_arrangement',
     `${year} 年节假日安排无效：${list}${errors.length > 5 ? `；等共 ${errors.length} 处` : ''}`,
-    errors,
+    { fieldErrors: errors },
   );
 }
 
@@ -280,7 +273,7 @@ export async function loadCalendarYear(
     });
   } catch (e) {
     if (isUniqueViolation(e))
-      throw new CalendarStoreError(409, 'calendar_year_conflict', `${year} 年日历正被并发修改，请重试`);
+      throw new DomainError('conflict', 'calendar_year_conflict', `${year} 年日历正被并发修改，请重试`);
     throw e;
   }
 
@@ -316,14 +309,13 @@ export async function deleteCalendarYear(
     await lockYear(tx, year);
     const current = await tx.calendarYear.findFirst({ where: { year, supersededAt: null } });
     if (!current)
-      throw new CalendarStoreError(404, 'calendar_year_not_loaded', `${year} 年没有已加载的节假日安排`);
+      throw new DomainError('not_found', 'calendar_year_not_loaded', `${year} 年没有已加载的节假日安排`);
     const cases = await openCasesTouching(tx, year);
     if (cases.length > 0) {
-      throw new CalendarStoreError(
-        409,
+      throw new DomainError(
+        'conflict',
         'calendar_year_in_use',
         `有 ${cases.length} 件未结案件的期限涉及 ${year} 年，不能撤销该年的节假日安排`,
-        undefined,
         { caseIds: cases.slice(0, 50).map((c) => c.id), openCases: cases.length },
       );
     }
@@ -414,9 +406,9 @@ export async function getCalendarYearVersion(
   const version =
     typeof versionInput === 'string' && /^\d{1,6}$/.test(versionInput) ? Number(versionInput) : NaN;
   if (!Number.isInteger(version) || version < 1)
-    throw new CalendarStoreError(400, 'invalid_version', `版本号必须是正整数，收到：${String(versionInput)}`);
+    throw new DomainError('invalid', 'invalid_version', `版本号必须是正整数，收到：${String(versionInput)}`);
   const row = await deps.db.calendarYear.findUnique({ where: { year_version: { year, version } } });
   if (!row)
-    throw new CalendarStoreError(404, 'calendar_version_not_found', `${year} 年日历没有版本 ${version}`);
+    throw new DomainError('not_found', 'calendar_version_not_found', `${year} 年日历没有版本 ${version}`);
   return { year, ...versionView(row), arrangement: row.arrangement };
 }

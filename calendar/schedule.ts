@@ -1,4 +1,4 @@
-import { reminderWorkingDays, type ReminderPolicy } from '../calendar/profiles';
+import { reminderWorkingDays, type ReminderPolicy } from './profiles';
 import type { Schedule } from '../workflows/types';
 
 export interface DeadlineCalculator {

@@ -1,9 +1,22 @@
-import { loadBundledCalendar } from '../calendar/bundled';
-import type { YearArrangement } from '../calendar/arrangement';
-import type { WorkingDayCalendar } from '../calendar/engine';
-import { answerWorkingDays, getProfile, type JurisdictionProfile } from '../calendar/profiles';
-import type { Db } from '../prisma/client';
-import type { CalendarProvider, ProfileView } from './index';
+import { loadBundledCalendar } from '../../calendar/bundled';
+import type { YearArrangement } from '../../calendar/arrangement';
+import type { WorkingDayCalendar } from '../../calendar/engine';
+import { answerWorkingDays, getProfile, type JurisdictionProfile } from '../../calendar/profiles';
+import type { Db } from '../../prisma/client';
+import type { DeadlineCalculator } from '../../calendar/schedule';
+import type { ReminderPolicy } from '../../calendar/profiles';
+import type { ProcedureCode } from '../../procedures';
+
+/** What a jurisdiction profile supplies to the activities. */
+export interface ProfileView {
+  workingDays(procedure: ProcedureCode): number;
+  reminders: ReminderPolicy;
+}
+
+export interface CalendarProvider {
+  /** The calendar (official years + loaded years + fallback) and profile in force now. */
+  forProfile(profileId: string): Promise<{ calendar: DeadlineCalculator; profile: ProfileView }>;
+}
 
 function view(profile: JurisdictionProfile): ProfileView {
   return { workingDays: (p) => answerWorkingDays(profile, p), reminders: profile.reminders };

@@ -6,8 +6,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { Db, Prisma } from '../prisma/client';
-import { calendarChangedSignal } from '../workflows/statutory-case';
+import type { Db, Prisma } from '../../prisma/client';
+import { WORKFLOW_MESSAGES } from '../../workflows/types';
 
 export interface SignalDelivery {
   signalled: string[];
@@ -52,7 +52,9 @@ export async function deliverRecomputeSignals(
   });
   for (const p of pending) {
     try {
-      await deps.temporal.workflow.getHandle(p.caseId).signal(calendarChangedSignal, { reason: p.reason });
+      await deps.temporal.workflow
+        .getHandle(p.caseId)
+        .signal(WORKFLOW_MESSAGES.calendarChanged, { reason: p.reason });
       out.signalled.push(p.caseId);
     } catch (e) {
       if (!(e instanceof WorkflowNotFoundError)) {

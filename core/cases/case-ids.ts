@@ -1,5 +1,5 @@
-import type { Db, Prisma } from '../prisma/client';
-import { PROCEDURES, type ProcedureCode } from '../procedures';
+import type { Db, Prisma } from '../../prisma/client';
+import { PROCEDURES, type ProcedureCode } from '../../procedures';
 
 /** Calendar year in Beijing time, whatever the server's zone. */
 export function shanghaiYear(iso: string): number {
