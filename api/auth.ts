@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hashKey } from '../core/identity/key-material';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db, Prisma } from '../prisma/client';
 import { appendAudit } from '../audit/log';
@@ -16,17 +17,6 @@ export interface Principal {
   /** the key this request authenticated with (rotation and self-revocation need to know it) */
   keyId: string;
   keyPrefix: string;
-}
-
-/** Key format `gx_<prefix>_<secret>`: the prefix finds the row, only a sha-256 of the whole key is stored. */
-export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-export function newApiKey(): { key: string; prefix: string; hash: string } {
-  const prefix = randomBytes(6).toString('hex');
-  const key = `gx_${prefix}_${randomBytes(24).toString('base64url')}`;
-  return { key, prefix, hash: hashKey(key) };
 }
 
 /** The auth scheme is case-insensitive (RFC 9110 §11.1); any run of spaces or tabs may follow it. */

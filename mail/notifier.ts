@@ -9,6 +9,7 @@ import type { Transporter } from 'nodemailer';
 import type { CalendarProvider, Notifier } from '../activities';
 import type { NotifyInput } from '../activities/types';
 import type { Db } from '../prisma/client';
+import { currentStaffWhere } from '../core/registry/staff';
 import type { ProcedureCode } from '../workflows/types';
 import { renderMail, type DayCount, type MailFacts, type MailKind } from './templates';
 
@@ -66,8 +67,7 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
     const rows = await db.staff.findMany({
       where: {
         departmentId: { in: departmentIds },
-        activeFrom: { lte: at },
-        OR: [{ activeUntil: null }, { activeUntil: { gt: at } }],
+        ...currentStaffWhere(at),
       },
       orderBy: [{ departmentId: 'asc' }, { name: 'asc' }],
     });

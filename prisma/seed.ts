@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashKey } from '../core/identity/key-material';
 import type { Db } from './client';
 
 /** Demo registry: real-sounding 自治区 departments, their 专人, and resources of all three share types. */
@@ -155,7 +155,7 @@ export async function seedDemoClients(db: Db): Promise<void> {
         name: c.name,
         role: c.role,
         departmentId: c.departmentId,
-        keys: { create: { prefix, hash: createHash('sha256').update(c.key).digest('hex') } },
+        keys: { create: { prefix, hash: hashKey(c.key) } },
       },
     });
   }

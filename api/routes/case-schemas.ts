@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_ID_PATTERN } from '../../core/cases/case-ids';
 import { instantInput, instantOf } from '../endpoint'; // also adds .openapi() to zod before the schemas below use it
 
 /** Request shapes of the case API (issue 4). Every input passes through one of these before any work. */
@@ -105,7 +106,7 @@ export const listQuery = z.object({
 
 export const disputeQuery = z.object({ resource: id, item: text(200) });
 
-export const caseIdParam = z.string().regex(/^[A-Z]{2}-\d{4}-\d{1,12}$/);
+export const caseIdParam = z.string().regex(CASE_ID_PATTERN);
 
 export const idempotencyKey = z
   .string()

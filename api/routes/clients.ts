@@ -18,7 +18,7 @@ import {
   type KeyRecord,
 } from '../../core/identity/keys';
 import type { AppDeps } from '../deps';
-import { newApiKey } from '../auth';
+import { newApiKey } from '../../core/identity/key-material';
 import { auditingDenials } from '../denials';
 import { ALL_ROLES, pageOf, type ApiBuilder } from '../endpoint';
 import {

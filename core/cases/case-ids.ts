@@ -1,6 +1,9 @@
 import type { Db, Prisma } from '../../prisma/client';
 import { PROCEDURES, type ProcedureCode } from '../../procedures';
 
+/** The shape of every case id allocateCaseId makes: procedure prefix, year, counter. */
+export const CASE_ID_PATTERN = /^[A-Z]{2}-\d{4}-\d{1,12}$/;
+
 /** Calendar year in Beijing time, whatever the server's zone. */
 export function shanghaiYear(iso: string): number {
   return new Date(Date.parse(iso) + 8 * 3600_000).getUTCFullYear();

@@ -8,6 +8,7 @@ import { codeOfDbEnum, PROCEDURES, type ProcedureCode } from '../../procedures';
 import { AccessDenied, type Actor } from '../actor';
 import { DomainError } from '../errors';
 import { decodeTimeCursor, pageFrom } from '../paging';
+import { CASE_ID_PATTERN } from './case-ids';
 
 export type CaseRow = Prisma.CaseGetPayload<object>;
 
@@ -16,7 +17,6 @@ export interface CaseReadDeps {
 }
 
 /** A case id as the system issues them (e.g. GX-2026-000123); anything else names no case. */
-const CASE_ID = /^[A-Z]{2}-\d{4}-\d{1,12}$/;
 
 /** Departments see the cases they are party to; oversight and administrators see all. */
 export function visibleTo(
@@ -33,7 +33,7 @@ export function visibleTo(
 /** Not-yours and nonexistent look the same (404), so ids do not leak; the attempt is still audited. */
 export async function loadVisibleCase(deps: CaseReadDeps, actor: Actor, rawId: string): Promise<CaseRow> {
   const notFound = new DomainError('not_found', 'case_not_found', `案件 ${rawId} 不存在`);
-  if (!CASE_ID.test(rawId)) throw notFound;
+  if (!CASE_ID_PATTERN.test(rawId)) throw notFound;
   const row = await deps.db.case.findUnique({ where: { id: rawId } });
   if (!row) throw notFound;
   if (!visibleTo(actor, row)) {

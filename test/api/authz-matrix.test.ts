@@ -18,7 +18,7 @@ import type request from 'supertest';
 import { createTestApi, DEPT_OF, KEYS, type TestApi, type Who } from '../support/api';
 import { ContractChecker, fetchSpec, operationsOf, type OpenApiDoc } from '../support/contract';
 import { eventually } from '../support/worker';
-import { newApiKey } from '../../api/auth';
+import { newApiKey } from '../../core/identity/key-material';
 
 type Dept = keyof typeof DEPT_OF;
 const COLUMNS = ['none', 'own', 'other', 'supervisor', 'admin'] as const;
