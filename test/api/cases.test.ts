@@ -1,66 +1,20 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import request from 'supertest';
-import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config';
-import { seedDemoClients, seedRegistry } from '../../prisma/seed';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerAddress } from '../support/temporal';
-import { createTestWorker, eventually } from '../support/worker';
+import { createTestApi, type TestApi, type Who } from '../support/api';
+import { eventually } from '../support/worker';
 import { recordHistory } from '../histories/record';
 
-const KEYS = {
-  admin: 'gx_0000000000a1_demo-admin-local-only',
-  supervisor: 'gx_0000000000b1_demo-supervisor-local-only',
-  rst: 'gx_0000000000c1_demo-rst-local-only',
-  mzt: 'gx_0000000000c2_demo-mzt-local-only',
-  gat: 'gx_0000000000c3_demo-gat-local-only',
-  zwfwj: 'gx_0000000000c4_demo-zwfwj-local-only',
-};
-type Who = keyof typeof KEYS;
-
-let tdb: TestDatabase;
-let native: NativeConnection;
-let connection: Connection;
-let worker: Worker;
-let running: Promise<void>;
-let app: Express;
+let api: TestApi;
 let seq = 0;
-let temporal: Client;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  await seedRegistry(tdb.db);
-  await seedDemoClients(tdb.db);
-  native = await NativeConnection.connect({ address: devServerAddress() });
-  connection = await Connection.connect({ address: devServerAddress() });
-  const w = await createTestWorker({ connection: native, db: tdb.db });
-  worker = w.worker;
-  running = worker.run();
-  temporal = new Client({ connection });
-  app = createApp({
-    config: { ...loadConfig({}), taskQueue: w.taskQueue },
-    db: tdb.db,
-    temporal,
-    calendars: w.calendars,
-  });
+  api = await createTestApi({ worker: true });
 });
-afterAll(async () => {
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await connection?.close();
-  await native?.close();
-  await tdb?.drop();
-});
+afterAll(() => api?.close());
 
 const post = (who: Who, path: string, key?: string) => {
-  const r = request(app).post(path).set('Authorization', `Bearer ${KEYS[who]}`);
+  const r = api.as(who).post(path);
   return key ? r.set('Idempotency-Key', key) : r;
 };
-const get = (who: Who, path: string) => request(app).get(path).set('Authorization', `Bearer ${KEYS[who]}`);
+const get = (who: Who, path: string) => api.as(who).get(path);
 const freshKey = () => `k-${Date.now()}-${++seq}`;
 
 function startP1(who: Who = 'mzt', key = freshKey()) {
@@ -100,7 +54,7 @@ describe('P1 through HTTP', () => {
     const again = await startP1('mzt', key);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
-    expect(await tdb.db.case.count({ where: { idempotencyKey: key } })).toBe(1);
+    expect(await api.tdb.db.case.count({ where: { idempotencyKey: key } })).toBe(1);
 
     // the same key with a different request is a client bug: refused, never merged into the first case
     const reused = await post('mzt', '/api/v1/cases', key).send({
@@ -111,7 +65,7 @@ describe('P1 through HTTP', () => {
     });
     expect(reused.status).toBe(422);
     expect(reused.body).toMatchObject({ code: 'idempotency_key_reused', caseId: first.body.id });
-    expect(await tdb.db.case.count({ where: { idempotencyKey: key } })).toBe(1);
+    expect(await api.tdb.db.case.count({ where: { idempotencyKey: key } })).toBe(1);
 
     const id = first.body.id as string;
     await waitForEvent(id, 'received', 'mzt');
@@ -125,7 +79,7 @@ describe('P1 through HTTP', () => {
     expect(wrong.status).toBe(403);
     expect(wrong.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(wrong.body).toMatchObject({ code: 'wrong_party', detail: expect.stringMatching(/责任部门/) });
-    const denied = await tdb.db.auditLog.findFirst({
+    const denied = await api.tdb.db.auditLog.findFirst({
       where: { action: 'access_denied', target: `POST /api/v1/cases/${id}/actions` },
     });
     expect(denied?.data).toMatchObject({ departmentId: 'NMG-MZT', caseId: id, action: 'approve' });
@@ -148,7 +102,7 @@ describe('P1 through HTTP', () => {
 
     // a late retry of the original start, after the case has closed, answers with the case and must not
     // start the closed workflow over again
-    const handle = temporal.workflow.getHandle(id);
+    const handle = api.temporal.workflow.getHandle(id);
     await eventually(async () => (await handle.describe()).status.name === 'COMPLETED');
     const { runId } = await handle.describe();
     const late = await startP1('mzt', key);
@@ -198,7 +152,7 @@ describe('P1 through HTTP', () => {
     }
     // keep a history where the answer did overtake (its patch marker is in it) for the replay test
     for (const id of ids) {
-      const handle = temporal.workflow.getHandle(id);
+      const handle = api.temporal.workflow.getHandle(id);
       await eventually(async () => (await handle.describe()).status.name === 'COMPLETED');
       const history = await handle.fetchHistory();
       const raced = history.events?.some((e) =>
@@ -376,7 +330,7 @@ describe('validation and authorization', () => {
   test('only departments start cases; supervisors are refused and the refusal is audited', async () => {
     const r = await startP1('supervisor');
     expect(r.status).toBe(403);
-    const audit = await tdb.db.auditLog.findFirst({
+    const audit = await api.tdb.db.auditLog.findFirst({
       where: { action: 'access_denied', target: 'POST /api/v1/cases' },
     });
     expect(audit).not.toBeNull();
@@ -400,7 +354,7 @@ describe('validation and authorization', () => {
       purpose: 'b',
     });
     expect(act.status).toBe(404);
-    const audit = await tdb.db.auditLog.findMany({ where: { action: 'access_denied' } });
+    const audit = await api.tdb.db.auditLog.findMany({ where: { action: 'access_denied' } });
     expect(audit.some((a) => (a.data as { caseId?: string }).caseId === id)).toBe(true);
     expect((await get('supervisor', `/api/v1/cases/${id}`)).status).toBe(200);
     expect((await get('admin', `/api/v1/cases/${id}`)).status).toBe(200);
@@ -408,9 +362,9 @@ describe('validation and authorization', () => {
   });
 
   test('a stop notice that has taken effect stops new requests, though the stored status still says published', async () => {
-    const before = await tdb.db.case.count();
+    const before = await api.tdb.db.case.count();
     // filed earlier (第十八条); its effective time has passed, nothing has touched the resource row
-    await tdb.db.stopSharingNotice.create({
+    await api.tdb.db.stopSharingNotice.create({
       data: {
         resourceId: 'MZ-0012',
         reason: '系统迁移, 暂停共享',
@@ -418,7 +372,9 @@ describe('validation and authorization', () => {
         filedBy: 'NMG-MZT',
       },
     });
-    expect((await tdb.db.resource.findUniqueOrThrow({ where: { id: 'MZ-0012' } })).status).toBe('PUBLISHED');
+    expect((await api.tdb.db.resource.findUniqueOrThrow({ where: { id: 'MZ-0012' } })).status).toBe(
+      'PUBLISHED',
+    );
     const r = await post('rst', '/api/v1/cases', freshKey()).send({
       procedure: 'P1',
       resourceId: 'MZ-0012',
@@ -427,16 +383,16 @@ describe('validation and authorization', () => {
     });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('resource_stopped');
-    expect(await tdb.db.case.count()).toBe(before);
+    expect(await api.tdb.db.case.count()).toBe(before);
   });
 
   test('a case id taken by a workflow that is not this case is refused loudly, never shared', async () => {
-    const seqRow = await tdb.db.caseSequence.findUniqueOrThrow({
+    const seqRow = await api.tdb.db.caseSequence.findUniqueOrThrow({
       where: { prefix_year: { prefix: 'GX', year: 2026 } },
     });
     const nextId = `GX-2026-${String(seqRow.next).padStart(6, '0')}`;
     // a leftover of an earlier database: same id, another case, still running on the same Temporal
-    const foreign = await temporal.workflow.start('statutoryCase', {
+    const foreign = await api.temporal.workflow.start('statutoryCase', {
       workflowId: nextId,
       taskQueue: `nobody-polls-${nextId}`,
       args: [],
@@ -452,7 +408,7 @@ describe('validation and authorization', () => {
   });
 
   test('unauthenticated calls are 401', async () => {
-    expect((await request(app).get('/api/v1/cases')).status).toBe(401);
+    expect((await get('none', '/api/v1/cases')).status).toBe(401);
   });
 });
 
@@ -488,7 +444,7 @@ describe('list', () => {
       cursor = r.body.nextCursor;
       pages++;
     } while (cursor && pages < 50);
-    const total = await tdb.db.case.count();
+    const total = await api.tdb.db.case.count();
     expect(all).toHaveLength(total);
     expect(new Set(all.map((c) => c.id)).size).toBe(total);
     const sorted = [...all].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));

@@ -31,15 +31,17 @@ async function agreement(): Promise<{ from: string; n: number; deadline: string;
   const out: { from: string; n: number; deadline: string; provisional: boolean }[] = [];
   await Promise.all(
     CASES.map(async ([from, n]) => {
-      const api = await get(`/api/v1/calendar/deadline?from=${encodeURIComponent(from)}&workingDays=${n}`);
-      expect(api.status).toBe(200);
+      const fromApi = await get(
+        `/api/v1/calendar/deadline?from=${encodeURIComponent(from)}&workingDays=${n}`,
+      );
+      expect(fromApi.status).toBe(200);
       const c = await cli(['deadline', '--from', from, '--working-days', String(n)], {
         DATABASE_URL: api.tdb.url,
       });
       expect(c.stderr).toBe('');
       expect(c.code).toBe(0);
-      expect(JSON.parse(c.stdout)).toEqual(api.body);
-      out.push({ from, n, deadline: api.body.deadline, provisional: api.body.provisional });
+      expect(JSON.parse(c.stdout)).toEqual(fromApi.body);
+      out.push({ from, n, deadline: fromApi.body.deadline, provisional: fromApi.body.provisional });
     }),
   );
   return out;

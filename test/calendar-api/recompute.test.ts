@@ -1,53 +1,32 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { startCase } from '../../core/cases/start';
 import { loadConfig } from '../../config';
-import { seedDemoClients, seedRegistry } from '../../prisma/seed';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerAddress } from '../support/temporal';
-import { createTestWorker, eventually } from '../support/worker';
+import { caseDriver } from '../support/cases';
+import { devServerSuite } from '../support/suite';
+import { eventually } from '../support/worker';
 import { ADMIN, fixture2027 } from './helpers';
 
-let tdb: TestDatabase;
-let native: NativeConnection;
-let connection: Connection;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  await seedRegistry(tdb.db);
-  await seedDemoClients(tdb.db);
-  native = await NativeConnection.connect({ address: devServerAddress() });
-  connection = await Connection.connect({ address: devServerAddress() });
-});
-afterAll(async () => {
-  await connection?.close();
-  await native?.close();
-  await tdb?.drop();
-});
+const suite = devServerSuite({ clients: true, worker: true });
+const { worker: caseWorker, handleOf, rowOf } = caseDriver(suite);
 
 test('loading 2027 makes a running P1 case recompute its provisional deadline (real dev server)', async () => {
-  const { worker, taskQueue, calendars } = await createTestWorker({ connection: native, db: tdb.db });
-  const temporal = new Client({ connection });
-  const app = createApp({ config: loadConfig({}), db: tdb.db, temporal, calendars });
+  const { tdb } = suite;
+  const { worker, start, calendars } = await caseWorker();
+  const app = createApp({ config: loadConfig({}), db: tdb.db, temporal: suite.client, calendars });
   await worker.runUntil(async () => {
     // P1 = 10 working days; received 2027-01-28: fallback deadline 2027-02-17 (provisional)
-    const { caseId } = await startCase(
-      { db: tdb.db, temporal, calendars, taskQueue },
-      {
-        procedure: 'P1',
-        requesterDepartmentId: 'NMG-MZT',
-        responsibleDepartmentId: 'NMG-RST',
-        resourceId: 'SB-0003',
-        receivedAt: '2027-01-28T09:30:00+08:00',
-        clientId: 'calendar-it',
-        idempotencyKey: `recompute-${Date.now()}`,
-      },
-    );
-    const handle = temporal.workflow.getHandle(caseId);
+    const { caseId } = await start({
+      procedure: 'P1',
+      requesterDepartmentId: 'NMG-MZT',
+      responsibleDepartmentId: 'NMG-RST',
+      resourceId: 'SB-0003',
+      receivedAt: '2027-01-28T09:30:00+08:00',
+      clientId: 'calendar-it',
+      idempotencyKey: `recompute-${Date.now()}`,
+    });
+    const handle = handleOf(caseId);
     try {
-      const before = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+      const before = await rowOf(caseId);
       expect(before).toMatchObject({ workingDays: 10, deadlineDate: '2027-02-17', provisional: true });
       await eventually(() => tdb.db.caseEvent.findFirst({ where: { caseId, type: 'received' } }));
 
@@ -72,7 +51,7 @@ test('loading 2027 makes a running P1 case recompute its provisional deadline (r
       expect(res.body.signalled).toEqual([caseId]);
 
       const after = await eventually(async () => {
-        const row = await tdb.db.case.findUniqueOrThrow({ where: { id: caseId } });
+        const row = await rowOf(caseId);
         return row.deadlineDate !== '2027-02-17' ? row : undefined;
       });
       expect(after).toMatchObject({ deadlineDate: '2027-02-18', provisional: false, status: 'OPEN' });

@@ -1,33 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { startCase } from '../../core/cases/start';
-import { seedRegistry } from '../../prisma/seed';
-import { actUpdate, stateQuery } from '../../workflows/statutory-case';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerAddress } from '../support/temporal';
-import { createTestWorker, eventually } from '../support/worker';
+import { stateQuery } from '../../workflows/statutory-case';
+import { caseDriver } from '../support/cases';
+import { devServerSuite } from '../support/suite';
+import { eventually } from '../support/worker';
 
-let tdb: TestDatabase;
-let native: NativeConnection;
-let connection: Connection;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  await seedRegistry(tdb.db);
-  native = await NativeConnection.connect({ address: devServerAddress() });
-  connection = await Connection.connect({ address: devServerAddress() });
-});
-afterAll(async () => {
-  await connection?.close();
-  await native?.close();
-  await tdb?.drop();
-});
+const suite = devServerSuite({ worker: true });
+const { worker: caseWorker, handleOf, act, rowOf } = caseDriver(suite);
 
 test('a P1 case started on the real dev server is projected into Postgres and answered through an Update', async () => {
-  const { worker, taskQueue, calendars } = await createTestWorker({ connection: native, db: tdb.db });
-  const temporal = new Client({ connection });
+  const { tdb } = suite;
+  const { worker, start } = await caseWorker();
   await worker.runUntil(async () => {
-    const deps = { db: tdb.db, temporal, calendars, taskQueue };
     const input = {
       procedure: 'P1' as const,
       requesterDepartmentId: 'NMG-MZT',
@@ -36,8 +18,8 @@ test('a P1 case started on the real dev server is projected into Postgres and an
       clientId: 'it-client',
       idempotencyKey: 'it-1',
     };
-    const first = await startCase(deps, input);
-    const again = await startCase(deps, input);
+    const first = await start(input);
+    const again = await start(input);
     expect(again).toEqual({ caseId: first.caseId, created: false });
     expect(first.caseId).toMatch(/^GX-\d{4}-\d{6}$/);
 
@@ -46,22 +28,19 @@ test('a P1 case started on the real dev server is projected into Postgres and an
       tdb.db.caseEvent.findFirst({ where: { caseId: first.caseId, type: 'received' } }),
     );
     expect(received.eventKey).toBe('received');
-    const handle = temporal.workflow.getHandle(first.caseId);
+    const handle = handleOf(first.caseId);
     expect(await handle.query(stateQuery)).toMatchObject({ stage: 'awaiting_answer', status: 'OPEN' });
 
     // a wrong party is rejected by the validator and changes nothing
-    await expect(
-      handle.executeUpdate(actUpdate, {
-        args: [{ type: 'approve', actorDepartmentId: 'NMG-MZT', scope: '参保状态', purpose: '低保审核' }],
-      }),
-    ).rejects.toMatchObject({ cause: { type: 'wrong_party', message: expect.stringMatching(/责任部门/) } });
-    expect((await tdb.db.case.findUniqueOrThrow({ where: { id: first.caseId } })).status).toBe('OPEN');
-
-    await handle.executeUpdate(actUpdate, {
-      args: [{ type: 'approve', actorDepartmentId: 'NMG-RST', scope: '参保状态', purpose: '低保审核' }],
+    const approval = { type: 'approve', scope: '参保状态', purpose: '低保审核' } as const;
+    await expect(act(first.caseId, { ...approval, actorDepartmentId: 'NMG-MZT' })).rejects.toMatchObject({
+      cause: { type: 'wrong_party', message: expect.stringMatching(/责任部门/) },
     });
+    expect((await rowOf(first.caseId)).status).toBe('OPEN');
+
+    await act(first.caseId, { ...approval, actorDepartmentId: 'NMG-RST' });
     const closed = await eventually(async () => {
-      const row = await tdb.db.case.findUniqueOrThrow({ where: { id: first.caseId } });
+      const row = await rowOf(first.caseId);
       return row.status === 'CLOSED' ? row : undefined;
     });
     expect(closed).toMatchObject({

@@ -1,6 +1,7 @@
 /**
- * Driving case workflows in a time-skipping suite: a real worker with startCase bound to its task queue, the
- * case's workflow handle, the act Update, and what the case recorded (its row and its events in order).
+ * Driving case workflows in a suite (time-skipping or the dev server): a real worker with startCase bound to its
+ * task queue, the case's workflow handle, the act Update, and what the case recorded (its row and its events in
+ * order).
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Notifier } from '../../activities';
@@ -8,12 +9,12 @@ import { startCase, type StartCaseInput } from '../../core/cases/start';
 import { actUpdate } from '../../workflows/statutory-case';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import type { CaseAction } from '../../workflows/types';
-import type { TimeSkippingSuite } from './suite';
+import type { CaseServer } from './suite';
 import { createTestWorker } from './worker';
 
-/** Helpers on `suite`; they read suite.env and suite.tdb when called, so they can be made at the top of a file. */
-export function caseDriver(suite: TimeSkippingSuite) {
-  const handleOf = (caseId: string) => suite.env.client.workflow.getHandle<typeof statutoryCase>(caseId);
+/** Helpers on `suite`; they read its server and database when called, so a file makes them at its top. */
+export function caseDriver(suite: CaseServer) {
+  const handleOf = (caseId: string) => suite.client.workflow.getHandle<typeof statutoryCase>(caseId);
   /** the case's events in the order they happened (ties in the order they were written) */
   const eventsOf = (caseId: string) =>
     suite.tdb.db.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
@@ -21,13 +22,13 @@ export function caseDriver(suite: TimeSkippingSuite) {
     /** A real worker on the suite's server and database; `start` starts a case onto its task queue. */
     async worker(opts: { notifier?: Notifier } = {}) {
       const created = await createTestWorker({
-        connection: suite.env.nativeConnection,
+        connection: suite.nativeConnection,
         db: suite.tdb.db,
         ...opts,
       });
       const deps = {
         db: suite.tdb.db,
-        temporal: suite.env.client,
+        temporal: suite.client,
         calendars: created.calendars,
         taskQueue: created.taskQueue,
       };
