@@ -14,6 +14,8 @@ export interface AppConfig {
   smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string };
   /** per-client request budget and brute-force guard; counted in Postgres so all API replicas share them */
   limits: { perClientPerMinute: number; authFailuresPer15Min: number; store?: 'postgres' | 'memory' };
+  /** signs the workbench session cookie; every API replica must share it (set SESSION_SECRET in production) */
+  sessionSecret: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -23,6 +25,9 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`环境变量 ${name} 应为正整数, 实际为 "${raw}"`);
   return n;
 }
+
+/** Good enough for a loopback-only embedded default; production sets SESSION_SECRET (docker-compose does). */
+const LOCAL_SESSION_SECRET = 'gxcase-local-session-secret-change-me';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = int(env, 'PORT', 3000);
@@ -48,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authFailuresPer15Min: int(env, 'AUTH_FAILURE_LIMIT', 30),
       store: env.RATE_LIMIT_STORE === 'memory' ? 'memory' : 'postgres',
     },
+    sessionSecret: env.SESSION_SECRET || LOCAL_SESSION_SECRET,
   };
 }
 

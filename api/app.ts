@@ -8,6 +8,7 @@ import { buildApi } from './routes';
 import { logger } from '../logger';
 import { Problem, problemHandler } from './problem';
 import type { AppDeps } from './deps';
+import { webRouter } from '../web/router';
 
 export type { AppDeps } from './deps';
 
@@ -43,11 +44,7 @@ export function createApp(deps: AppDeps): Express {
   const api = buildApi(deps);
   app.use('/api/v1', api.publicRouter, api.router);
   app.get('/', (_req, res) => res.redirect('/dashboard'));
-  app.get('/dashboard', (_req, res) => {
-    res.type('html')
-      .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>政务信息资源共享时限监督</title></head>
-<body><h1>政务信息资源共享时限监督</h1><p>监督页面建设中。</p></body></html>`);
-  });
+  app.use('/dashboard', webRouter(deps, { sessionSecret: deps.config.sessionSecret }));
   app.use((_req, _res, next) => next(new Problem(404, 'not_found', '请求的资源不存在')));
   app.use(problemHandler);
   return app;

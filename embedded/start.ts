@@ -10,7 +10,7 @@ import { createCalendarProvider } from '../core/calendar/provider';
 import { loadConfig } from '../config';
 import { startMailCatcher } from '../mail/catcher';
 import { createDb } from '../prisma/client';
-import { DEMO_CLIENTS, seedDemoClients, seedRegistry } from '../prisma/seed';
+import { DEMO_ACCOUNTS, DEMO_CLIENTS, seedDemoAccounts, seedDemoClients, seedRegistry } from '../prisma/seed';
 import { retry } from '../retry';
 import { seedDemoCases } from './demo-cases';
 import { demoSeedDecision, urlHostOf } from './exposure';
@@ -137,6 +137,7 @@ async function main(): Promise<void> {
   if (seeding.reason) say(seeding.seed ? `WARNING: ${seeding.reason}` : `no demo data: ${seeding.reason}`);
   const demo = seeding.seed;
   if (demo) await seedDemoClients(db);
+  if (demo) await seedDemoAccounts(db);
   if (demo) {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
@@ -163,6 +164,14 @@ async function main(): Promise<void> {
     ...(mailUi ? [`  Mail (local) ${mailUi}`] : []),
     `  Data         ${env.DATABASE_URL === process.env.DATABASE_URL ? '(external)' : dataDir}`,
     ...(demo ? ['  Demo API keys (local only):', ...DEMO_CLIENTS.map((c) => `    ${c.key}  ${c.name}`)] : []),
+    ...(demo
+      ? [
+          '  Demo logins for the dashboard (local only):',
+          ...DEMO_ACCOUNTS.map(
+            (a) => `    ${a.username.padEnd(6)} / ${a.password.padEnd(16)} ${a.displayName}`,
+          ),
+        ]
+      : []),
     '  Ctrl-C stops everything.',
     '',
   ];

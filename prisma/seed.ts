@@ -1,4 +1,5 @@
 import { hashKey } from '../core/identity/key-material';
+import { createAccount } from '../core/people/accounts';
 import type { Db } from './client';
 
 /** Demo registry: real-sounding 自治区 departments, their 专人, and resources of all three share types. */
@@ -158,5 +159,33 @@ export async function seedDemoClients(db: Db): Promise<void> {
         keys: { create: { prefix, hash: hashKey(c.key) } },
       },
     });
+  }
+}
+
+/** Demo people for the workbench; like the demo keys, printed by `npm start` and never seeded on a public address. */
+export const DEMO_ACCOUNTS = [
+  { username: 'duban', password: 'duban-demo-2026', displayName: '督促检查组 王督办', role: 'SUPERVISOR' },
+  { username: 'admin', password: 'admin-demo-2026', displayName: '系统管理员', role: 'ADMIN' },
+  {
+    username: 'rst',
+    password: 'rst-demo-2026',
+    displayName: '人社厅 共享专人',
+    role: 'DEPARTMENT',
+    departmentId: 'NMG-RST',
+  },
+  {
+    username: 'mzt',
+    password: 'mzt-demo-2026',
+    displayName: '民政厅 共享专人',
+    role: 'DEPARTMENT',
+    departmentId: 'NMG-MZT',
+  },
+] as const;
+
+export async function seedDemoAccounts(db: Db): Promise<void> {
+  const seeder = { clientId: 'system:seed', role: 'ADMIN' } as const;
+  for (const a of DEMO_ACCOUNTS) {
+    if (await db.webUser.findUnique({ where: { username: a.username } })) continue;
+    await createAccount({ db }, seeder, { ...a });
   }
 }
