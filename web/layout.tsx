@@ -17,6 +17,9 @@ const NAV: { href: string; label: string; roles: Person['role'][] }[] = [
   { href: '/dashboard/mail-problems', label: '邮件异常', roles: ['SUPERVISOR', 'ADMIN'] },
 ];
 
+/** Page-specific style sheets, one per page family (assets/pages/). */
+const PAGE_STYLES = ['overview', 'lists', 'case'];
+
 const ROLE_LABEL: Record<Person['role'], string> = {
   SUPERVISOR: '督促检查',
   ADMIN: '管理员',
@@ -35,6 +38,9 @@ export function Layout(props: { title: string; ctx: PageContext; children: Compo
         <meta name="csrf-token" content={csrf} />
         <title>{`${props.title} · 政务信息资源共享时限监督`}</title>
         <link rel="stylesheet" href="/dashboard/assets/app.css" />
+        {PAGE_STYLES.map((name) => (
+          <link rel="stylesheet" href={`/dashboard/assets/pages/${name}.css`} />
+        ))}
         <script src="/dashboard/assets/htmx.min.js" defer></script>
         <script src="/dashboard/assets/app.js" defer></script>
       </head>

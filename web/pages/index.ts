@@ -1,10 +1,20 @@
 /** Every workbench page, each in its own module; the router mounts them behind login and CSRF. */
 import express, { type Router } from 'express';
 import type { AppDeps } from '../../api/deps';
+import { caseListPages } from './case-lists';
+import { casePage } from './case-detail';
+import { departmentPage } from './department';
+import { mailProblemsPage } from './mail-problems';
 import { overviewPage } from './overview';
+import { statisticsPage } from './statistics';
 
 export function pageRoutes(deps: AppDeps): Router {
   const r = express.Router();
   overviewPage(r, deps);
+  caseListPages(r, deps);
+  departmentPage(r, deps);
+  statisticsPage(r, deps);
+  casePage(r, deps);
+  mailProblemsPage(r, deps);
   return r;
 }
