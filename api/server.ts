@@ -5,9 +5,13 @@ import { createDb } from '../prisma/client';
 import { retry } from '../retry';
 import { createApp } from './app';
 import { logger } from '../logger';
+import { isLoopbackHost } from '../embedded/exposure';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // the built-in session secret is published with the code: fine on loopback, never where others connect
+  if (!isLoopbackHost(config.host) && !process.env.SESSION_SECRET)
+    throw new Error(`监听地址 ${config.host} 不是本机回环地址, 必须设置 SESSION_SECRET (见 README 配置表)`);
   const db = createDb(requireSetting(config.databaseUrl, 'DATABASE_URL'));
   const connection = await retry(() =>
     Connection.connect({ address: requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS') }),
