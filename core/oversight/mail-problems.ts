@@ -1,0 +1,106 @@
+/**
+ * 邮件异常 for oversight (issue 12): mail the SMTP server refused for good (Notification FAILED: the workflow
+ * went on, nobody was told) and the departments with no responsible staff in post (第二十七条), whose mail
+ * goes to the supervisors instead. Supervisors and administrators only.
+ */
+import type { Db } from '../../prisma/client';
+import { AccessDenied, type Actor } from '../actor';
+import { decodeTimeCursor, pageFrom } from '../paging';
+import { listStaffGaps, type StaffGapView } from '../registry/staff';
+
+export interface MailProblemsDeps {
+  db: Db;
+  now?: () => Date;
+}
+
+export interface FailedMail {
+  id: string;
+  caseId: string | null;
+  /** the case's responsible department, when the mail belongs to a case */
+  responsibleDepartment: { id: string; name: string } | null;
+  kind: string;
+  recipient: string;
+  subject: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+export interface MailProblems {
+  failed: { items: FailedMail[]; nextCursor: string | null };
+  staffGaps: StaffGapView[];
+  /** more departments without staff than one page shows */
+  moreStaffGaps: boolean;
+}
+
+/** Departments without staff are few (one row each); one page of this size is the whole list in practice. */
+const STAFF_GAP_LIMIT = 500;
+
+export function requireOversight(actor: Actor): void {
+  if (actor.role !== 'SUPERVISOR' && actor.role !== 'ADMIN') {
+    throw new AccessDenied('邮件异常仅供督促检查人员和管理员查看');
+  }
+}
+
+/** Permanently failed mail, newest first, paged by (createdAt, id); with the departments lacking staff. */
+export async function mailProblems(
+  deps: MailProblemsDeps,
+  actor: Actor,
+  q: { limit: number; cursor?: string },
+): Promise<MailProblems> {
+  requireOversight(actor);
+  const after = q.cursor ? decodeTimeCursor(q.cursor) : undefined;
+  const [rows, gaps] = await Promise.all([
+    // served by Notification(status, createdAt)
+    deps.db.notification.findMany({
+      where: {
+        status: 'FAILED',
+        ...(after
+          ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }
+          : {}),
+      },
+      select: {
+        id: true,
+        caseId: true,
+        kind: true,
+        recipient: true,
+        subject: true,
+        attempts: true,
+        lastError: true,
+        createdAt: true,
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: q.limit + 1,
+    }),
+    listStaffGaps(deps, { limit: STAFF_GAP_LIMIT }),
+  ]);
+  const page = rows.slice(0, q.limit);
+  const caseIds = [...new Set(page.map((r) => r.caseId).filter((id): id is string => !!id))];
+  const cases = caseIds.length
+    ? await deps.db.case.findMany({
+        where: { id: { in: caseIds } },
+        select: { id: true, responsibleDepartmentId: true },
+      })
+    : [];
+  const deptIds = [...new Set(cases.map((c) => c.responsibleDepartmentId))];
+  const names = new Map(
+    (deptIds.length
+      ? await deps.db.department.findMany({
+          where: { id: { in: deptIds } },
+          select: { id: true, name: true },
+        })
+      : []
+    ).map((d) => [d.id, d.name]),
+  );
+  const responsibleOf = new Map(cases.map((c) => [c.id, c.responsibleDepartmentId]));
+  const failed = pageFrom(
+    rows,
+    q.limit,
+    (r) => [r.createdAt.toISOString(), r.id],
+    (r): FailedMail => {
+      const dept = r.caseId ? responsibleOf.get(r.caseId) : undefined;
+      return { ...r, responsibleDepartment: dept ? { id: dept, name: names.get(dept) ?? dept } : null };
+    },
+  );
+  return { failed, staffGaps: gaps.items, moreStaffGaps: gaps.nextCursor !== null };
+}
