@@ -42,26 +42,71 @@ async function countAudit(action: string): Promise<number> {
   return api.tdb.db.auditLog.count({ where: { action } });
 }
 
+/** A valid P1 request and change event, for probes that vary one field. */
+const P1 = { procedure: 'P1', resourceId: 'SB-0003', purpose: '低保审核', scope: '参保状态' };
+const CHANGE_EVENT = {
+  kind: 'law_revision',
+  title: '修订',
+  reference: '令第1号',
+  departmentIds: ['NMG-RST'],
+};
+
+/** POST with a fresh Idempotency-Key, as starting a case or filing a change event requires. */
+function postKeyed(who: Who, path: string, body: object): request.Test {
+  return api.as(who).post(path).set('Idempotency-Key', `probe-${randomUUID()}`).send(body);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // 1. 500s on valid-looking input
 // ---------------------------------------------------------------------------------------------------------
 
 describe('instants that pass the schema but are not real instants', () => {
-  it('stop notice with an impossible UTC offset is a 4xx, not a 500', async () => {
-    const res = await api
-      .as('rst')
-      .post('/api/v1/resources/SB-0003/stop-notices')
-      .send({ reason: '系统迁移', effectiveAt: BAD_OFFSET });
+  // [title, request, the operation the answer must conform to (null: not checked)]; every row has all three,
+  // or jest would take the test function's third parameter for a `done` callback
+  const probes: [string, () => request.Test, [string, string] | null][] = [
+    [
+      'stop notice with an impossible UTC offset is a 4xx, not a 500',
+      () =>
+        api
+          .as('rst')
+          .post('/api/v1/resources/SB-0003/stop-notices')
+          .send({ reason: '系统迁移', effectiveAt: BAD_OFFSET }),
+      ['post', '/resources/{id}/stop-notices'],
+    ],
+    [
+      'staff activeFrom with an impossible UTC offset is a 4xx, not a 500',
+      () =>
+        api
+          .as('rst')
+          .post('/api/v1/departments/NMG-RST/staff')
+          .send({ name: '测试员', email: 'probe-offset@rst.example', activeFrom: BAD_OFFSET }),
+      null,
+    ],
+    [
+      'audit-events since/until with an impossible UTC offset is a 4xx, not a 500',
+      () => api.as('supervisor').get('/api/v1/audit-events').query({ since: BAD_OFFSET }),
+      null,
+    ],
+    [
+      'cases dueBefore with an impossible UTC offset is a 4xx, not a 500',
+      () => api.as('supervisor').get('/api/v1/cases').query({ dueBefore: BAD_OFFSET }),
+      null,
+    ],
+    [
+      'POST /cases receivedAt with an impossible UTC offset is a 4xx, not a 500',
+      () => postKeyed('mzt', '/api/v1/cases', { ...P1, receivedAt: BAD_OFFSET }),
+      null,
+    ],
+    [
+      'POST /change-events receivedAt with an impossible UTC offset is a 4xx, not a 500',
+      () => postKeyed('supervisor', '/api/v1/change-events', { ...CHANGE_EVENT, receivedAt: BAD_OFFSET }),
+      null,
+    ],
+  ];
+  it.each(probes)('%s', async (_title, send, operation) => {
+    const res = await send();
     isClientProblem(res);
-    conforms('post', '/resources/{id}/stop-notices', res);
-  });
-
-  it('staff activeFrom with an impossible UTC offset is a 4xx, not a 500', async () => {
-    const res = await api
-      .as('rst')
-      .post('/api/v1/departments/NMG-RST/staff')
-      .send({ name: '测试员', email: 'probe-offset@rst.example', activeFrom: BAD_OFFSET });
-    isClientProblem(res);
+    if (operation) conforms(operation[0], operation[1], res);
   });
 
   it('staff end `at` with an impossible UTC offset is a 4xx, not a 500', async () => {
@@ -76,94 +121,33 @@ describe('instants that pass the schema but are not real instants', () => {
       .send({ at: BAD_OFFSET });
     isClientProblem(res);
   });
-
-  it('audit-events since/until with an impossible UTC offset is a 4xx, not a 500', async () => {
-    const res = await api.as('supervisor').get('/api/v1/audit-events').query({ since: BAD_OFFSET });
-    isClientProblem(res);
-  });
-
-  it('cases dueBefore with an impossible UTC offset is a 4xx, not a 500', async () => {
-    const res = await api.as('supervisor').get('/api/v1/cases').query({ dueBefore: BAD_OFFSET });
-    isClientProblem(res);
-  });
-
-  it('POST /cases receivedAt with an impossible UTC offset is a 4xx, not a 500', async () => {
-    const res = await api
-      .as('mzt')
-      .post('/api/v1/cases')
-      .set('Idempotency-Key', `probe-${randomUUID()}`)
-      .send({
-        procedure: 'P1',
-        resourceId: 'SB-0003',
-        purpose: '低保审核',
-        scope: '参保状态',
-        receivedAt: BAD_OFFSET,
-      });
-    isClientProblem(res);
-  });
-
-  it('POST /change-events receivedAt with an impossible UTC offset is a 4xx, not a 500', async () => {
-    const res = await api
-      .as('supervisor')
-      .post('/api/v1/change-events')
-      .set('Idempotency-Key', `probe-${randomUUID()}`)
-      .send({
-        kind: 'law_revision',
-        title: '修订',
-        reference: '令第1号',
-        departmentIds: ['NMG-RST'],
-        receivedAt: BAD_OFFSET,
-      });
-    isClientProblem(res);
-  });
 });
 
 describe('dates far in the past or future', () => {
   it('POST /cases with receivedAt before the calendar range (2014) is a 4xx, not a 500', async () => {
-    const res = await api
-      .as('mzt')
-      .post('/api/v1/cases')
-      .set('Idempotency-Key', `probe-${randomUUID()}`)
-      .send({
-        procedure: 'P1',
-        resourceId: 'SB-0003',
-        purpose: '低保审核',
-        scope: '参保状态',
-        receivedAt: '2014-06-03T10:00:00+08:00',
-      });
+    const res = await postKeyed('mzt', '/api/v1/cases', { ...P1, receivedAt: '2014-06-03T10:00:00+08:00' });
     isClientProblem(res);
     conforms('post', '/cases', res);
   });
 
   it('POST /change-events with receivedAt in year 0001 is a 4xx, not a 500', async () => {
-    const res = await api
-      .as('supervisor')
-      .post('/api/v1/change-events')
-      .set('Idempotency-Key', `probe-${randomUUID()}`)
-      .send({
-        kind: 'law_revision',
-        title: '修订',
-        reference: '令第1号',
-        departmentIds: ['NMG-RST'],
-        receivedAt: '0001-01-01T00:00:00Z',
-      });
+    const res = await postKeyed('supervisor', '/api/v1/change-events', {
+      ...CHANGE_EVENT,
+      receivedAt: '0001-01-01T00:00:00Z',
+    });
     isClientProblem(res);
   });
 
   it('P4 discoveredAt far in the past / future answers 4xx or 201, never 500', async () => {
     for (const discoveredAt of ['0001-01-01', '9999-12-31', '2014-12-31']) {
-      const res = await api
-        .as('mzt')
-        .post('/api/v1/cases')
-        .set('Idempotency-Key', `probe-${randomUUID()}`)
-        .send({
-          procedure: 'P4',
-          resourceId: 'RK-0001',
-          item: `probe-item-${discoveredAt}`,
-          description: '数据有误',
-          discoveredAt,
-          proofProvided: true,
-        });
+      const res = await postKeyed('mzt', '/api/v1/cases', {
+        procedure: 'P4',
+        resourceId: 'RK-0001',
+        item: `probe-item-${discoveredAt}`,
+        description: '数据有误',
+        discoveredAt,
+        proofProvided: true,
+      });
       expect([discoveredAt, res.status < 500]).toEqual([discoveredAt, true]);
       conforms('post', '/cases', res);
     }
@@ -393,11 +377,7 @@ describe('authorization', () => {
   });
 
   it('/cases?department= cannot reach cases the caller is no party to', async () => {
-    const started = await api
-      .as('mzt')
-      .post('/api/v1/cases')
-      .set('Idempotency-Key', `probe-${randomUUID()}`)
-      .send({ procedure: 'P1', resourceId: 'SB-0003', purpose: '低保审核', scope: '参保状态' });
+    const started = await postKeyed('mzt', '/api/v1/cases', P1);
     expect(started.status).toBe(201);
     const res = await api.as('gat').get('/api/v1/cases').query({ department: 'NMG-MZT' });
     expect(res.status).toBe(200);
@@ -406,18 +386,14 @@ describe('authorization', () => {
   });
 
   it('was a defect: /data-disputes hands case ids (and stage/deadline) of cases the caller is no party to', async () => {
-    const started = await api
-      .as('mzt')
-      .post('/api/v1/cases')
-      .set('Idempotency-Key', `probe-${randomUUID()}`)
-      .send({
-        procedure: 'P4',
-        resourceId: 'FR-0001',
-        item: '统一社会信用代码 91150000XXXXXXXX',
-        description: '登记信息有误',
-        discoveredAt: new Date().toISOString().slice(0, 10),
-        proofProvided: false,
-      });
+    const started = await postKeyed('mzt', '/api/v1/cases', {
+      procedure: 'P4',
+      resourceId: 'FR-0001',
+      item: '统一社会信用代码 91150000XXXXXXXX',
+      description: '登记信息有误',
+      discoveredAt: new Date().toISOString().slice(0, 10),
+      proofProvided: false,
+    });
     expect(started.status).toBe(201);
     const caseId = started.body.id as string;
     // RST is neither requester (MZT) nor responsible (SCJGJ): GET /cases/{id} hides the case from it ...

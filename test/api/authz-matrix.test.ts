@@ -17,6 +17,7 @@ import path from 'node:path';
 import type request from 'supertest';
 import { createTestApi, DEPT_OF, KEYS, type TestApi, type Who } from '../support/api';
 import { ContractChecker, fetchSpec, operationsOf, type OpenApiDoc } from '../support/contract';
+import { seedGrant } from '../support/grants';
 import { eventually } from '../support/worker';
 import { newApiKey } from '../../core/identity/key-material';
 
@@ -112,37 +113,12 @@ async function startP1(): Promise<string> {
 let grantCaseSeq = 0;
 /** A closed P1 (MZT ← RST, SB-0003) and its grant, written as the projection activity writes them. */
 async function freshGrant(): Promise<string> {
-  const db = api.tdb.db;
   const caseId = `GX-2026-8${String(++grantCaseSeq).padStart(5, '0')}`;
-  const at = new Date('2026-03-02T01:00:00Z');
-  await db.case.create({
-    data: {
-      id: caseId,
-      procedure: 'P1_CONDITIONAL_REQUEST',
-      status: 'CLOSED',
-      stage: 'approved',
-      outcome: 'approved',
-      resourceId: 'SB-0003',
-      requesterDepartmentId: 'NMG-MZT',
-      responsibleDepartmentId: 'NMG-RST',
-      rootCaseId: caseId,
-      receivedAt: at,
-      workingDays: 10,
-      deadlineDate: '2026-03-16',
-      dueAt: at,
-      calendarVersion: 'test',
-      profileId: 'nmg-2018',
-      closedAt: at,
-    },
-  });
-  const g = await db.grant.create({
-    data: {
-      caseId,
-      resourceId: 'SB-0003',
-      consumerDepartmentId: 'NMG-MZT',
-      scope: '参保状态、缴费基数',
-      purpose: '城乡低保资格审核',
-    },
+  const g = await seedGrant(api.tdb.db, caseId, {
+    resourceId: 'SB-0003',
+    consumer: 'NMG-MZT',
+    scope: '参保状态、缴费基数',
+    purpose: '城乡低保资格审核',
   });
   return g.id;
 }

@@ -5,6 +5,7 @@
 import type request from 'supertest';
 import { createTestApi, DEPT_OF, type TestApi, type Who } from '../support/api';
 import { ContractChecker, fetchSpec } from '../support/contract';
+import { seedGrant as seedGrantRow, type GrantSeed } from '../support/grants';
 import { normalisePurpose } from '../../core/access-decision';
 import { stopStateOf } from '../../core/registry/resource-stop';
 import { verifyAuditChain } from '../../audit/log';
@@ -47,60 +48,18 @@ async function decide(who: Who, body: Record<string, unknown>) {
 }
 
 let caseSeq = 0;
-/**
- * Grants are written straight to the table, exactly as the projection activity (activities/projection.ts
- * createGrant) writes them when a P1 is approved, a P2 agreed or a P3 decided: a closed case plus its grant.
- */
-async function seedGrant(g: {
-  resourceId: string;
-  consumer: string;
-  purpose: string;
-  scope?: string;
-  validUntil?: Date;
-  createdAt?: Date;
-  revokedAt?: Date;
-  revokeReason?: string;
-}) {
-  const db = api.tdb.db;
-  const resource = await db.resource.findUniqueOrThrow({ where: { id: g.resourceId } });
-  const caseId = `GX-2026-9${String(++caseSeq).padStart(5, '0')}`;
-  const at = new Date('2026-03-02T01:00:00Z');
-  await db.case.create({
-    data: {
-      id: caseId,
-      procedure: resource.shareType === 'NOT_SHARED' ? 'P2_NEGOTIATION' : 'P1_CONDITIONAL_REQUEST',
-      status: 'CLOSED',
-      // the stage and outcome the procedure's answer leads to (procedures/p1…, p2…)
-      ...(resource.shareType === 'NOT_SHARED'
-        ? { stage: 'agreed' as const, outcome: 'agreed' as const }
-        : { stage: 'approved' as const, outcome: 'approved' as const }),
-      resourceId: resource.id,
-      requesterDepartmentId: g.consumer,
-      responsibleDepartmentId: resource.providerDepartmentId,
-      rootCaseId: caseId,
-      receivedAt: at,
-      workingDays: 10,
-      deadlineDate: '2026-03-16',
-      dueAt: at,
-      calendarVersion: 'test',
-      profileId: 'nmg-2018',
-      closedAt: at,
-    },
-  });
-  return db.grant.create({
-    data: {
-      caseId,
-      resourceId: g.resourceId,
-      consumerDepartmentId: g.consumer,
-      scope: g.scope ?? '参保状态、缴费基数',
-      purpose: g.purpose,
-      validUntil: g.validUntil,
-      createdAt: g.createdAt,
-      revokedAt: g.revokedAt,
-      revokedBy: g.revokedAt ? 'NMG-RST' : undefined,
-      revokeReason: g.revokeReason,
-    },
-  });
+/** A closed case and its grant, as the projection activity writes them (support/grants.ts). */
+function seedGrant(g: GrantSeed) {
+  return seedGrantRow(api.tdb.db, `GX-2026-9${String(++caseSeq).padStart(5, '0')}`, g);
+}
+
+/** Grants created a second apart in the order given, the last one second before `t` (lists: newest first). */
+async function seedGrantsOldestFirst(t: number, seeds: GrantSeed[]) {
+  const made = [];
+  for (const [i, g] of seeds.entries()) {
+    made.push(await seedGrant({ ...g, createdAt: new Date(t - (seeds.length - i) * 1000) }));
+  }
+  return made;
 }
 
 async function auditMark(): Promise<bigint> {
@@ -455,25 +414,11 @@ describe('第二十条 access decision: every answer and its query-log entry (�
 
 describe('第二十条 grant list and visibility', () => {
   async function three() {
-    const t = Date.now();
-    const g1 = await seedGrant({
-      resourceId: 'SB-0003',
-      consumer: 'NMG-MZT',
-      purpose: '城乡低保资格审核',
-      createdAt: new Date(t - 3000),
-    });
-    const g2 = await seedGrant({
-      resourceId: 'MZ-0012',
-      consumer: 'NMG-ZWFWJ',
-      purpose: '一网通办材料免提交',
-      createdAt: new Date(t - 2000),
-    });
-    const g3 = await seedGrant({
-      resourceId: 'SB-0003',
-      consumer: 'NMG-GAT',
-      purpose: '案件协查',
-      createdAt: new Date(t - 1000),
-    });
+    const [g1, g2, g3] = await seedGrantsOldestFirst(Date.now(), [
+      { resourceId: 'SB-0003', consumer: 'NMG-MZT', purpose: '城乡低保资格审核' },
+      { resourceId: 'MZ-0012', consumer: 'NMG-ZWFWJ', purpose: '一网通办材料免提交' },
+      { resourceId: 'SB-0003', consumer: 'NMG-GAT', purpose: '案件协查' },
+    ]);
     return { g1, g2, g3 };
   }
   const ids = (r: request.Response) => (r.body.items as { id: string }[]).map((i) => i.id);
@@ -548,40 +493,14 @@ describe('第二十条 grant list and visibility', () => {
   test('active filter: revoked, expired and stopped-resource grants are inactive', async () => {
     const db = api.tdb.db;
     const t = Date.now();
-    const live = await seedGrant({
-      resourceId: 'SB-0003',
-      consumer: 'NMG-MZT',
-      purpose: 'a',
-      createdAt: new Date(t - 5000),
-    });
-    const later = await seedGrant({
-      resourceId: 'SB-0003',
-      consumer: 'NMG-MZT',
-      purpose: 'b',
-      validUntil: new Date(t + DAY),
-      createdAt: new Date(t - 4000),
-    });
-    const expired = await seedGrant({
-      resourceId: 'SB-0003',
-      consumer: 'NMG-MZT',
-      purpose: 'c',
-      validUntil: new Date(t - DAY),
-      createdAt: new Date(t - 3000),
-    });
-    const revoked = await seedGrant({
-      resourceId: 'SB-0003',
-      consumer: 'NMG-MZT',
-      purpose: 'd',
-      revokedAt: new Date(t - DAY),
-      revokeReason: '不再需要',
-      createdAt: new Date(t - 2000),
-    });
-    const stopped = await seedGrant({
-      resourceId: 'MZ-0012',
-      consumer: 'NMG-RST',
-      purpose: 'e',
-      createdAt: new Date(t - 1000),
-    });
+    const mzt = { resourceId: 'SB-0003', consumer: 'NMG-MZT' };
+    const [live, later, expired, revoked, stopped] = await seedGrantsOldestFirst(t, [
+      { ...mzt, purpose: 'a' },
+      { ...mzt, purpose: 'b', validUntil: new Date(t + DAY) },
+      { ...mzt, purpose: 'c', validUntil: new Date(t - DAY) },
+      { ...mzt, purpose: 'd', revokedAt: new Date(t - DAY), revokeReason: '不再需要' },
+      { resourceId: 'MZ-0012', consumer: 'NMG-RST', purpose: 'e' },
+    ]);
     await db.stopSharingNotice.create({
       data: { resourceId: 'MZ-0012', reason: '数据治理', effectiveAt: new Date(t - DAY), filedBy: 'NMG-MZT' },
     });

@@ -10,6 +10,9 @@ let tdb: TestDatabase;
 const catchers: MailCatcher[] = [];
 const FROM = '政务信息资源共享时限监督 <noreply@gxcase.local>';
 const BASE = 'http://gx.example:3000';
+/** What the workflow asks for: a new case to the responsible staff, overdue to them and the supervisors. */
+const NEW_CASE = { eventKey: 'received', kind: 'new_case', to: 'responsible' } as const;
+const OVERDUE = { eventKey: 'overdue', kind: 'overdue', to: 'responsible_and_supervisors' } as const;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -57,12 +60,7 @@ async function makeCase(over: { responsibleDepartmentId?: string; requesterDepar
 test('a new case mails the responsible staff: Chinese subject and body, deadline, link, derived Message-ID', async () => {
   const smtp = await catcher();
   const caseId = await makeCase();
-  await notifierOn(smtp.smtpPort).enqueue({
-    caseId,
-    eventKey: 'received',
-    kind: 'new_case',
-    to: 'responsible',
-  });
+  await notifierOn(smtp.smtpPort).enqueue({ caseId, ...NEW_CASE });
 
   expect(smtp.messages).toHaveLength(1);
   const m = smtp.messages[0];
@@ -92,7 +90,7 @@ test('SMTP server down: enqueue throws, rows stay PENDING; once it is up the ret
   const port = await freePort();
   const caseId = await makeCase();
   const notifier = notifierOn(port);
-  const input = { caseId, eventKey: 'overdue', kind: 'overdue', to: 'responsible_and_supervisors' } as const;
+  const input = { caseId, ...OVERDUE };
 
   // the failure message lands in Temporal's history: it names the outbox row and the error, not an address
   await expect(notifier.enqueue(input)).rejects.toThrow(/将重试: notification [\w-]+: E[A-Z]+$/);
@@ -134,12 +132,8 @@ test('a permanent 550 marks the notification FAILED without throwing; the other 
       a === 'wangjianguo@zwfwj.nmg.example' ? { code: 550, message: '5.1.1 mailbox unavailable' } : undefined,
   });
   const caseId = await makeCase();
-  await notifierOn(smtp.smtpPort).enqueue({
-    caseId,
-    eventKey: 'overdue',
-    kind: 'overdue',
-    to: 'responsible_and_supervisors',
-  });
+  const input = { caseId, ...OVERDUE };
+  await notifierOn(smtp.smtpPort).enqueue(input);
   const rows = await tdb.db.notification.findMany({ where: { caseId }, orderBy: { recipient: 'asc' } });
   expect(rows.map((r) => [r.recipient, r.status])).toEqual([
     ['wangjianguo@zwfwj.nmg.example', 'FAILED'],
@@ -149,12 +143,7 @@ test('a permanent 550 marks the notification FAILED without throwing; the other 
   expect(rows[0].lastError).toMatch(/550/);
   expect(smtp.messages).toHaveLength(2);
   // a retry does not resend a FAILED one either
-  await notifierOn(smtp.smtpPort).enqueue({
-    caseId,
-    eventKey: 'overdue',
-    kind: 'overdue',
-    to: 'responsible_and_supervisors',
-  });
+  await notifierOn(smtp.smtpPort).enqueue(input);
   expect(smtp.messages).toHaveLength(2);
 });
 
@@ -166,12 +155,7 @@ test('a department without active 专人 (第二十七条): the supervisors get 
     data: { activeUntil: new Date('2025-12-31T16:00:00Z') },
   });
   const caseId = await makeCase({ responsibleDepartmentId: 'NMG-SCJGJ' });
-  await notifierOn(smtp.smtpPort).enqueue({
-    caseId,
-    eventKey: 'received',
-    kind: 'new_case',
-    to: 'responsible',
-  });
+  await notifierOn(smtp.smtpPort).enqueue({ caseId, ...NEW_CASE });
   expect(smtp.messages.map((m) => m.envelopeTo[0]).sort()).toEqual([
     'wangjianguo@zwfwj.nmg.example',
     'zhaolijuan@xtbgs.nmg.example',

@@ -2,7 +2,6 @@
  * The legal-basis review as a pure state machine (core/registry/legal-basis.ts); the HTTP behaviour, audit
  * entries and who may review are in test/api/registry.test.ts.
  */
-import { DomainError } from '../../core/errors';
 import {
   decideLegalBasis,
   legalBasisStatus,
@@ -12,6 +11,7 @@ import {
   type LegalBasisDecision,
   type LegalBasisState,
 } from '../../core/registry/legal-basis';
+import { outcome } from '../support/domain';
 
 const T = new Date('2026-03-02T01:00:00Z');
 const pending: LegalBasisState = {
@@ -21,17 +21,6 @@ const pending: LegalBasisState = {
 };
 const confirm: LegalBasisDecision = { confirm: true };
 const reject: LegalBasisDecision = { confirm: false, reason: '依据条款不对应' };
-
-/** The refusal's code, or 'ok'. */
-function outcome(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof DomainError) return `${e.kind}:${e.code}`;
-    throw e;
-  }
-}
 
 describe('第十四条 legal basis of 有条件共享 and 不予共享 resources', () => {
   it('有条件共享 and 不予共享 need a basis; 无条件共享 does not', () => {

@@ -2,7 +2,6 @@
  * Stop-sharing notices as pure rules (core/registry/resource-stop.ts); filing, withdrawing and who sees
  * notices over HTTP are in test/api/registry.test.ts.
  */
-import { DomainError } from '../../core/errors';
 import {
   noticeState,
   requireAdvance,
@@ -11,6 +10,7 @@ import {
   STOP_MIN_ADVANCE_MS,
   stopStateOf,
 } from '../../core/registry/resource-stop';
+import { outcome } from '../support/domain';
 
 const NOW = new Date('2026-03-02T01:00:00Z');
 const after = (ms: number) => new Date(NOW.getTime() + ms);
@@ -22,16 +22,6 @@ const notice = (id: string, effectiveAt: Date, withdrawnAt: Date | null = null) 
   reason: `理由 ${id}`,
 });
 const published = { id: 'SB-0003', status: 'PUBLISHED' as const };
-
-function outcome(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof DomainError) return `${e.kind}:${e.code}`;
-    throw e;
-  }
-}
 
 describe('第十八条 stopping a published resource: a reason, filed in advance', () => {
   it('is filed at least an hour ahead', () => {

@@ -1,7 +1,7 @@
 /**
- * Driving case workflows in a suite (time-skipping or the dev server): a real worker with startCase bound to its
- * task queue, the case's workflow handle, the act Update, and what the case recorded (its row and its events in
- * order).
+ * Driving case workflows in a suite (time-skipping or the dev server): a real worker with startCase bound to
+ * its task queue, the case's workflow handle, the act Update, and what the case recorded (its row and its
+ * events in order).
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Notifier } from '../../activities';
