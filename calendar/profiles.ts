@@ -43,7 +43,15 @@ export interface JurisdictionProfile {
    * request. A backdated receipt shortens the other party's time, so it is a claim to be limited and shown.
    */
   maxBackdateWorkingDays: number;
+  /**
+   * Supervision grace period (督办宽限期): a department whose case is overdue by more than this many working
+   * days shows a red light (亮灯) on the workbench; overdue within it, yellow.
+   */
+  supervisionGraceWorkingDays: number;
 }
+
+/** The grace period when a profile sets none: one working week. */
+export const DEFAULT_SUPERVISION_GRACE_WORKING_DAYS = 5;
 
 export const DEFAULT_PROFILE_ID = 'nmg-2018';
 
@@ -68,6 +76,8 @@ const NMG_2018: JurisdictionProfile = {
   regionalRestDays: [],
   // the regulation sets no figure: two working weeks covers a request entered after a holiday or an outage
   maxBackdateWorkingDays: 10,
+  // the regulation sets no figure: one working week past the deadline before the light turns red
+  supervisionGraceWorkingDays: DEFAULT_SUPERVISION_GRACE_WORKING_DAYS,
 };
 
 const PROFILES: ReadonlyMap<string, JurisdictionProfile> = new Map([[NMG_2018.id, NMG_2018]]);

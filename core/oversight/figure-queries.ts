@@ -1,0 +1,221 @@
+/**
+ * The aggregates behind the overview, department and statistics pages: GROUP BY over the read model in
+ * Postgres, one row per department (or department and month/procedure), never the cases themselves.
+ * `scope` is one department id, or null for all departments. A case counts for the department that owes
+ * the answer (responsibleDepartmentId).
+ */
+import { Prisma, type Db } from '../../prisma/client';
+import { beijingDateOf, utcValue, type WorkingDayTable } from './working-day-table';
+
+const inScope = (scope: string | null): Prisma.Sql =>
+  scope === null ? Prisma.empty : Prisma.sql`AND c."responsibleDepartmentId" = ${scope}`;
+
+export interface OpenFigures {
+  open: number;
+  /** open cases whose deadline was computed on a provisional calendar (a year not yet published/loaded) */
+  provisional: number;
+  dueSoon: number;
+  overdue: number;
+  overdueBeyondGrace: number;
+  maxOverdueWorkingDays: number | null;
+}
+
+export const NO_OPEN_FIGURES: OpenFigures = {
+  open: 0,
+  provisional: 0,
+  dueSoon: 0,
+  overdue: 0,
+  overdueBeyondGrace: 0,
+  maxOverdueWorkingDays: null,
+};
+
+/**
+ * Open cases per department: due soon, overdue, overdue beyond the grace period, longest overdue. Overdue
+ * is "open and past dueAt", as the overdue list has it (the workflow's flag may lag a stalled worker).
+ */
+export async function openFiguresByDepartment(
+  db: Db,
+  table: WorkingDayTable,
+  scope: string | null,
+): Promise<Map<string, OpenFigures>> {
+  const rows = await db.$queryRaw<
+    {
+      dept: string;
+      open: number;
+      provisional: number;
+      due_soon: number;
+      overdue: number;
+      beyond: number;
+      max_wd: number | null;
+    }[]
+  >`
+    WITH ${table.ctes},
+    o AS (
+      SELECT c."responsibleDepartmentId" AS dept, c.provisional,
+             c."dueAt" <= ${utcValue(table.now)} AS overdue,
+             c."dueAt" <= (p.due_soon_by AT TIME ZONE 'UTC') AS soon,
+             p.today_cum - d.cum AS wd_overdue, p.grace
+      FROM "Case" c
+      LEFT JOIN prof p ON p.id = c."profileId"
+      LEFT JOIN cal d ON d.profile = c."profileId" AND d.day = NULLIF(c."deadlineDate", '')::date
+      WHERE c.status = 'OPEN' ${inScope(scope)}
+    )
+    SELECT dept,
+           count(*)::int AS open,
+           count(*) FILTER (WHERE provisional)::int AS provisional,
+           count(*) FILTER (WHERE NOT overdue AND soon)::int AS due_soon,
+           count(*) FILTER (WHERE overdue)::int AS overdue,
+           count(*) FILTER (WHERE overdue AND wd_overdue > grace)::int AS beyond,
+           (max(wd_overdue) FILTER (WHERE overdue))::int AS max_wd
+    FROM o GROUP BY dept`;
+  return new Map(
+    rows.map((r) => [
+      r.dept,
+      {
+        open: r.open,
+        provisional: r.provisional,
+        dueSoon: r.due_soon,
+        overdue: r.overdue,
+        overdueBeyondGrace: r.beyond,
+        maxOverdueWorkingDays: r.max_wd,
+      },
+    ]),
+  );
+}
+
+export interface AnswerFigures {
+  total: number;
+  closed: number;
+  answered: number;
+  onTime: number;
+  /** working days from the day of receipt to the day of the answer (Beijing days, the profile's calendar) */
+  medianWorkingDays: number | null;
+  meanWorkingDays: number | null;
+}
+
+export const NO_ANSWER_FIGURES: AnswerFigures = {
+  total: 0,
+  closed: 0,
+  answered: 0,
+  onTime: 0,
+  medianWorkingDays: null,
+  meanWorkingDays: null,
+};
+
+/**
+ * All cases per department: how many, how many closed and answered, answered on time, and the median and
+ * mean working days to answer. Working days are cum(answer day) - cum(receipt day) from the calendar table,
+ * the engine's count of working days in (receipt, answer].
+ */
+export async function answerFiguresByDepartment(
+  db: Db,
+  table: WorkingDayTable,
+  scope: string | null,
+): Promise<Map<string, AnswerFigures>> {
+  const rows = await db.$queryRaw<
+    {
+      dept: string;
+      total: number;
+      closed: number;
+      answered: number;
+      on_time: number;
+      median: number | null;
+      mean: number | null;
+    }[]
+  >`
+    WITH ${table.ctes}
+    SELECT c."responsibleDepartmentId" AS dept,
+           count(*)::int AS total,
+           count(*) FILTER (WHERE c.status = 'CLOSED')::int AS closed,
+           count(c."answeredAt")::int AS answered,
+           count(*) FILTER (WHERE c."answeredAt" IS NOT NULL AND NOT c."answeredLate")::int AS on_time,
+           (percentile_cont(0.5) WITHIN GROUP (ORDER BY a.cum - r.cum))::float8 AS median,
+           (avg(a.cum - r.cum))::float8 AS mean
+    FROM "Case" c
+    LEFT JOIN cal r ON r.profile = c."profileId" AND r.day = ${beijingDateOf(Prisma.sql`c."receivedAt"`)}
+    LEFT JOIN cal a ON a.profile = c."profileId" AND a.day = ${beijingDateOf(Prisma.sql`c."answeredAt"`)}
+    WHERE true ${inScope(scope)}
+    GROUP BY 1`;
+  return new Map(
+    rows.map((r) => [
+      r.dept,
+      {
+        total: r.total,
+        closed: r.closed,
+        answered: r.answered,
+        onTime: r.on_time,
+        medianWorkingDays: r.median,
+        meanWorkingDays: r.mean,
+      },
+    ]),
+  );
+}
+
+/** Answers recorded late in [from, to) per department (e.g. this Beijing month). */
+export async function lateAnswersByDepartment(
+  db: Db,
+  from: Date,
+  to: Date,
+  scope: string | null,
+): Promise<Map<string, number>> {
+  const rows = await db.$queryRaw<{ dept: string; n: number }[]>`
+    SELECT c."responsibleDepartmentId" AS dept, count(*)::int AS n
+    FROM "Case" c
+    WHERE c."answeredLate" AND c."answeredAt" >= ${utcValue(from)} AND c."answeredAt" < ${utcValue(to)}
+      ${inScope(scope)}
+    GROUP BY 1`;
+  return new Map(rows.map((r) => [r.dept, r.n]));
+}
+
+/** Cases per department and procedure (read-model enum value). */
+export async function volumeByProcedure(
+  db: Db,
+  scope: string | null,
+): Promise<{ dept: string; procedure: string; n: number }[]> {
+  return db.$queryRaw`
+    SELECT c."responsibleDepartmentId" AS dept, c.procedure::text AS procedure, count(*)::int AS n
+    FROM "Case" c WHERE true ${inScope(scope)}
+    GROUP BY 1, 2`;
+}
+
+export interface MonthFigures {
+  month: string;
+  received: number;
+  answered: number;
+  onTime: number;
+}
+
+/** One department's cases received, and answers (on time) recorded, per Beijing month since `from`. */
+export async function monthlyFigures(db: Db, departmentId: string, from: Date): Promise<MonthFigures[]> {
+  const month = (col: Prisma.Sql) => Prisma.sql`to_char(${col} + interval '8 hours', 'YYYY-MM')`;
+  const [received, answered] = await Promise.all([
+    db.$queryRaw<{ month: string; n: number }[]>`
+      SELECT ${month(Prisma.sql`c."receivedAt"`)} AS month, count(*)::int AS n
+      FROM "Case" c
+      WHERE c."responsibleDepartmentId" = ${departmentId} AND c."receivedAt" >= ${utcValue(from)}
+      GROUP BY 1`,
+    db.$queryRaw<{ month: string; n: number; on_time: number }[]>`
+      SELECT ${month(Prisma.sql`c."answeredAt"`)} AS month, count(*)::int AS n,
+             count(*) FILTER (WHERE NOT c."answeredLate")::int AS on_time
+      FROM "Case" c
+      WHERE c."responsibleDepartmentId" = ${departmentId} AND c."answeredAt" >= ${utcValue(from)}
+      GROUP BY 1`,
+  ]);
+  const out = new Map<string, MonthFigures>();
+  const at = (m: string) =>
+    out.get(m) ?? out.set(m, { month: m, received: 0, answered: 0, onTime: 0 }).get(m)!;
+  for (const r of received) at(r.month).received = r.n;
+  for (const r of answered) Object.assign(at(r.month), { answered: r.n, onTime: r.on_time });
+  return [...out.values()].sort((a, b) => a.month.localeCompare(b.month));
+}
+
+/**
+ * Hook for the red light's second reason: rectification notices (P6, next issue) past their deadline, per
+ * department. There is no table for them yet, so none are overdue.
+ */
+export async function overdueRectificationsByDepartment(
+  _db: Db,
+  _scope: string | null,
+): Promise<Map<string, number>> {
+  return new Map();
+}
