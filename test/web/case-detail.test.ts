@@ -15,6 +15,7 @@ import { createMailNotifier } from '../../mail/notifier';
 import { createMailTransport } from '../../mail/transport';
 import { seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
+import { startBrowser } from '../support/browser';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { virtualClock } from '../support/time';
 import { csrfOf, loginAgent } from '../support/web';
@@ -306,5 +307,41 @@ describe('邮件异常: failed mail and departments without 专人 (第二十七
     expect(row).toMatchObject({ target: 'GET /dashboard/mail-problems', data: { role: 'DEPARTMENT' } });
     const duban = await loginAgent(api.app, 'duban');
     expect((await duban.get('/dashboard/mail-problems?cursor=bm9wZQ')).status).toBe(400);
+  });
+});
+
+describe('in a real browser (chromium)', () => {
+  test('the mail link logs in and opens the case; the day-by-day table opens by keyboard; no CSP or script problems', async () => {
+    const browser = await startBrowser(api.app);
+    try {
+      const { page, problems } = await browser.open();
+      // the workbench layout names no icon, so Chromium asks for /favicon.ico (a 404 that is not this page's)
+      await page.context().route('**/favicon.ico', (r) => r.fulfill({ status: 204 }));
+      await page.goto(`${browser.base}/dashboard/cases/${p1}`);
+      await page.getByLabel('登录名').fill('duban');
+      await page.getByLabel('密码').fill('duban-demo-2026');
+      await Promise.all([
+        page.waitForURL(`**/dashboard/cases/${p1}`),
+        page.getByRole('button', { name: '登录' }).click(),
+      ]);
+      await page.getByRole('heading', { level: 1, name: `案件详情 ${p1}` }).waitFor();
+      const explain = page.locator('details.explain');
+      expect(await explain.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      await page.locator('details.explain summary').focus();
+      await page.keyboard.press('Enter');
+      expect(await explain.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+      await expect(page.getByRole('cell', { name: '春节放假，不计' }).first().isVisible()).resolves.toBe(
+        true,
+      );
+      await browser.screenshot(page, 'case-detail');
+      await page.setViewportSize({ width: 820, height: 1180 });
+      await browser.screenshot(page, 'case-detail-tablet');
+      await page.goto(`${browser.base}/dashboard/mail-problems`);
+      await page.getByRole('heading', { level: 1, name: '邮件异常' }).waitFor();
+      await browser.screenshot(page, 'mail-problems');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
