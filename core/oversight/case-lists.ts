@@ -319,9 +319,11 @@ async function read(
   const today = beijingDay(now);
   const calendarOf = calendarCache(deps.calendars);
   const conds = await whereOf(actor, f, now, today, calendarOf);
+  // the default profile's calendar is loaded alongside (nearly every case uses it)
   const [rows, departments] = await Promise.all([
     queryRows(deps.db, conds, f.sort, cursor, take),
     listDepartments(deps.db),
+    calendarOf(DEFAULT_PROFILE_ID),
   ]);
   return { now, today, rows, departments, calendarOf };
 }

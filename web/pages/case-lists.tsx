@@ -250,7 +250,7 @@ function Row(props: { item: CaseListItem; kind: CaseListKind }) {
       <td>{procedureLabel(c.procedure)}</td>
       <td>
         {c.requester ? c.requester.name : <span class="muted">(无申请方)</span>}
-        <span aria-label="至"> → </span>
+        {' → '}
         {c.responsible.name}
       </td>
       <td>
@@ -273,7 +273,7 @@ function Row(props: { item: CaseListItem; kind: CaseListKind }) {
         )}
       </td>
       <td class="num">{daysText(props.kind, c.workingDays)}</td>
-      <td>{STAGE_LABELS[c.stage] ?? c.stage}</td>
+      <td class="stage">{STAGE_LABELS[c.stage] ?? c.stage}</td>
     </tr>
   );
 }
