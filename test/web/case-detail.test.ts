@@ -7,8 +7,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import request from 'supertest';
+import { loadBundledCalendar } from '../../calendar/bundled';
 import { actOnCase } from '../../core/cases/act';
 import { startCase } from '../../core/cases/start';
+import { deadlinePosition } from '../../core/oversight/case-detail';
 import { createAccount } from '../../core/people/accounts';
 import { startMailCatcher, type MailCatcher } from '../../mail/catcher';
 import { createMailNotifier } from '../../mail/notifier';
@@ -32,6 +34,7 @@ let worker: Worker;
 let running: Promise<void>;
 let p1: string;
 let p2: string;
+let deps: Parameters<typeof startCase>[0];
 
 /** Logs in through the form with an account the demo seed does not have (a department party to nothing here). */
 async function loginAs(username: string, password: string) {
@@ -99,7 +102,7 @@ beforeAll(async () => {
   worker = created.worker;
   running = worker.run();
 
-  const deps = {
+  deps = {
     db: api.tdb.db,
     temporal: env.client,
     calendars: created.calendars,
@@ -276,6 +279,29 @@ describe('案件详情: a refused P1 and its negotiation (第十九条)', () => 
   });
 });
 
+describe('案件详情: a case entered after its receipt', () => {
+  test('shows the claimed receipt flagged as backdated, and the working days left counted from today', async () => {
+    // recorded on 2/12 (virtual), received (as claimed) on Tue 2/10: two working days earlier
+    const { caseId } = await startCase(deps, {
+      procedure: 'P1',
+      receivedAt: '2026-02-10T09:00:00+08:00',
+      requesterDepartmentId: 'NMG-MZT',
+      responsibleDepartmentId: 'NMG-RST',
+      resourceId: 'SB-0003',
+    });
+    await eventually(() => api.tdb.db.caseEvent.findFirst({ where: { caseId, type: 'received' } }));
+    const duban = await loginAgent(api.app, 'duban');
+    const html = (await duban.get(`/dashboard/cases/${caseId}`)).text;
+    expect(html).toContain('2026年2月10日 09:00 <span class="badge yellow">补录</span>');
+    expect(html).toContain(', 晚于所称收件 2 个工作日');
+    // day 1 = 2/11 … day 4 = 2/14 (make-up), 春节, day 5–8 = 2/24–2/27, 9 = 2/28 (make-up), 10 = Mon 3/2
+    expect(html).toContain('10 个工作日, 2026年3月2日 24:00 前');
+    // after today (2/12): 2/13, 2/14, 2/24–2/28, 3/2
+    expect(html).toContain('剩余 8 个工作日 (不含当日)');
+    await env.client.workflow.getHandle(caseId).terminate('test over');
+  });
+});
+
 describe('邮件异常: failed mail and departments without 专人 (第二十七条)', () => {
   test('the supervisor sees the mail refused for good, linked to its case, and the departments with nobody in post', async () => {
     const duban = await loginAgent(api.app, 'duban');
@@ -343,5 +369,62 @@ describe('in a real browser (chromium)', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('working days overdue or left, on the official calendar (pure)', () => {
+  const calendar = loadBundledCalendar();
+  // due at the end of Wed 2026-03-04 (Beijing), i.e. 3/5 00:00 +08:00
+  const c = {
+    deadlineDate: '2026-03-04',
+    dueAt: new Date('2026-03-04T16:00:00Z'),
+    overdue: false,
+    answeredAt: null,
+    answeredLate: false,
+    status: 'OPEN' as const,
+  };
+  const at = (iso: string) => new Date(iso);
+  test('before the deadline: working days after today up to the deadline day', () => {
+    // Thu 2/12: 2/13, 2/14 (make-up), 2/24–2/28, 3/2–3/4 → 10; on the deadline day itself → 0
+    expect(deadlinePosition(calendar, c, at('2026-02-12T10:00:00+08:00'))).toEqual({
+      kind: 'left',
+      workingDays: 10,
+    });
+    expect(deadlinePosition(calendar, c, at('2026-03-04T23:59:00+08:00'))).toEqual({
+      kind: 'left',
+      workingDays: 0,
+    });
+  });
+  test('after it: working days past the deadline day, up to today or the late answer', () => {
+    const overdue = { ...c, overdue: true, overdueAt: c.dueAt };
+    // 3/5 00:00 is already the first day late
+    expect(deadlinePosition(calendar, overdue, at('2026-03-05T00:00:00+08:00'))).toEqual({
+      kind: 'overdue',
+      workingDays: 1,
+      answered: false,
+    });
+    // Mon 3/9: 3/5, 3/6, 3/9 (the weekend not counted)
+    expect(deadlinePosition(calendar, overdue, at('2026-03-09T10:00:00+08:00'))).toMatchObject({
+      workingDays: 3,
+    });
+    const late = {
+      ...overdue,
+      status: 'CLOSED' as const,
+      answeredAt: at('2026-03-06T10:00:00+08:00'),
+      answeredLate: true,
+    };
+    expect(deadlinePosition(calendar, late, at('2026-04-01T10:00:00+08:00'))).toEqual({
+      kind: 'overdue',
+      workingDays: 2,
+      answered: true,
+    });
+  });
+  test('answered on time, or closed by the clock (a negotiation that ran out)', () => {
+    const onTime = { ...c, status: 'CLOSED' as const, answeredAt: at('2026-03-02T10:00:00+08:00') };
+    expect(deadlinePosition(calendar, onTime, at('2026-04-01T10:00:00+08:00'))).toEqual({
+      kind: 'answered_on_time',
+    });
+    const expired = { ...c, status: 'CLOSED' as const, overdue: true };
+    expect(deadlinePosition(calendar, expired, at('2026-04-01T10:00:00+08:00'))).toEqual({ kind: 'expired' });
   });
 });

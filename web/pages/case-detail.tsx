@@ -131,7 +131,11 @@ function PositionBadge(props: { p: DeadlinePosition | null; overdue: boolean }) 
   if (!p) return props.overdue ? <span class="badge red">已逾期</span> : null;
   switch (p.kind) {
     case 'left':
-      return <span class="badge green">剩余 {p.workingDays} 个工作日 (不含当日)</span>;
+      return p.workingDays === 0 ? (
+        <span class="badge yellow">今日 24:00 届满</span>
+      ) : (
+        <span class="badge green">剩余 {p.workingDays} 个工作日 (不含当日)</span>
+      );
     case 'overdue':
       return (
         <span class="badge red">
