@@ -5,7 +5,8 @@
  * the answer (responsibleDepartmentId).
  */
 import { Prisma, type Db } from '../../prisma/client';
-import { beijingDateOf, utcValue, type WorkingDayTable } from './working-day-table';
+import { histogramStats } from './lights';
+import { beijingDateOf, cumOf, utcValue, type WorkingDayTable } from './working-day-table';
 
 const inScope = (scope: string | null): Prisma.Sql =>
   scope === null ? Prisma.empty : Prisma.sql`AND c."responsibleDepartmentId" = ${scope}`;
@@ -54,10 +55,9 @@ export async function openFiguresByDepartment(
       SELECT c."responsibleDepartmentId" AS dept, c.provisional,
              c."dueAt" <= ${utcValue(table.now)} AS overdue,
              c."dueAt" <= (p.due_soon_by AT TIME ZONE 'UTC') AS soon,
-             p.today_cum - d.cum AS wd_overdue, p.grace
+             p.today_cum - ${cumOf('p', Prisma.sql`NULLIF(c."deadlineDate", '')::date`)} AS wd_overdue, p.grace
       FROM "Case" c
       LEFT JOIN prof p ON p.id = c."profileId"
-      LEFT JOIN cal d ON d.profile = c."profileId" AND d.day = NULLIF(c."deadlineDate", '')::date
       WHERE c.status = 'OPEN' ${inScope(scope)}
     )
     SELECT dept,
@@ -104,8 +104,11 @@ export const NO_ANSWER_FIGURES: AnswerFigures = {
 
 /**
  * All cases per department: how many, how many closed and answered, answered on time, and the median and
- * mean working days to answer. Working days are cum(answer day) - cum(receipt day) from the calendar table,
- * the engine's count of working days in (receipt, answer].
+ * mean working days to answer. Working days are cum(answer day) - cum(receipt day) from the calendar array,
+ * the engine's count of working days in (receipt, answer]. Postgres returns a histogram per department
+ * (how many answers took k working days: a hash aggregate, a few rows per department); the median and mean
+ * are read off it (lights.ts histogramStats). An ordered-set percentile_cont over the same rows sorted all
+ * of them, spilling to disk: 2.6 s against 0.3-0.5 s for 200,000 cases on the loaded 2-core test machine.
  */
 export async function answerFiguresByDepartment(
   db: Db,
@@ -113,41 +116,36 @@ export async function answerFiguresByDepartment(
   scope: string | null,
 ): Promise<Map<string, AnswerFigures>> {
   const rows = await db.$queryRaw<
-    {
-      dept: string;
-      total: number;
-      closed: number;
-      answered: number;
-      on_time: number;
-      median: number | null;
-      mean: number | null;
-    }[]
+    { dept: string; closed: boolean; answered: boolean; late: boolean; wd: number | null; n: number }[]
   >`
     WITH ${table.ctes}
     SELECT c."responsibleDepartmentId" AS dept,
-           count(*)::int AS total,
-           count(*) FILTER (WHERE c.status = 'CLOSED')::int AS closed,
-           count(c."answeredAt")::int AS answered,
-           count(*) FILTER (WHERE c."answeredAt" IS NOT NULL AND NOT c."answeredLate")::int AS on_time,
-           (percentile_cont(0.5) WITHIN GROUP (ORDER BY a.cum - r.cum))::float8 AS median,
-           (avg(a.cum - r.cum))::float8 AS mean
+           c.status = 'CLOSED' AS closed,
+           c."answeredAt" IS NOT NULL AS answered,
+           c."answeredLate" AS late,
+           ${cumOf('p', beijingDateOf(Prisma.sql`c."answeredAt"`))}
+             - ${cumOf('p', beijingDateOf(Prisma.sql`c."receivedAt"`))} AS wd,
+           count(*)::int AS n
     FROM "Case" c
-    LEFT JOIN cal r ON r.profile = c."profileId" AND r.day = ${beijingDateOf(Prisma.sql`c."receivedAt"`)}
-    LEFT JOIN cal a ON a.profile = c."profileId" AND a.day = ${beijingDateOf(Prisma.sql`c."answeredAt"`)}
+    LEFT JOIN prof p ON p.id = c."profileId"
     WHERE true ${inScope(scope)}
-    GROUP BY 1`;
+    GROUP BY 1, 2, 3, 4, 5`;
+  const acc = new Map<string, AnswerFigures & { histogram: Map<number, number> }>();
+  for (const r of rows) {
+    let a = acc.get(r.dept);
+    if (!a) acc.set(r.dept, (a = { ...NO_ANSWER_FIGURES, histogram: new Map() }));
+    a.total += r.n;
+    if (r.closed) a.closed += r.n;
+    if (!r.answered) continue;
+    a.answered += r.n;
+    if (!r.late) a.onTime += r.n;
+    if (r.wd !== null) a.histogram.set(r.wd, (a.histogram.get(r.wd) ?? 0) + r.n);
+  }
   return new Map(
-    rows.map((r) => [
-      r.dept,
-      {
-        total: r.total,
-        closed: r.closed,
-        answered: r.answered,
-        onTime: r.on_time,
-        medianWorkingDays: r.median,
-        meanWorkingDays: r.mean,
-      },
-    ]),
+    [...acc].map(([dept, { histogram, ...a }]) => {
+      const { median, mean } = histogramStats(histogram);
+      return [dept, { ...a, medianWorkingDays: median, meanWorkingDays: mean }];
+    }),
   );
 }
 

@@ -60,6 +60,32 @@ export function byRank<T extends { id: string; onTimeRate: number | null; overdu
   return rb - ra || a.overdue - b.overdue || a.id.localeCompare(b.id);
 }
 
+/**
+ * Median and mean of values given as a histogram (value → how many), exactly as percentile_cont(0.5) and
+ * avg would give them over the values themselves; null for none.
+ */
+export function histogramStats(histogram: ReadonlyMap<number, number>): {
+  median: number | null;
+  mean: number | null;
+} {
+  const entries = [...histogram].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+  const count = entries.reduce((s, [, n]) => s + n, 0);
+  if (count === 0) return { median: null, mean: null };
+  const sum = entries.reduce((s, [v, n]) => s + v * n, 0);
+  // the values at 0-based positions floor((count-1)/2) and ceil((count-1)/2) of the sorted list
+  const at = (pos: number): number => {
+    let seen = 0;
+    for (const [v, n] of entries) {
+      seen += n;
+      if (pos < seen) return v;
+    }
+    return entries[entries.length - 1][0];
+  };
+  const lo = at(Math.floor((count - 1) / 2));
+  const hi = at(Math.ceil((count - 1) / 2));
+  return { median: (lo + hi) / 2, mean: sum / count };
+}
+
 const BEIJING_MS = 8 * 3_600_000;
 
 /** The Beijing calendar day of an instant, `YYYY-MM-DD`. */

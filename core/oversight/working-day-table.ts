@@ -1,7 +1,8 @@
 /**
  * Working days inside SQL. The calendar lives in the application (official arrangements, loaded years,
  * fallback, regional rest days), so the figures hand Postgres the calendar itself: for every day from the
- * engine's first day to today, per profile, the number of working days up to and including it (`cum`).
+ * engine's first day to today, per profile, the number of working days up to and including it (`cum`), as one
+ * int[] per profile that a query reads by subscript.
  * Working days in (a, b] are then `cum(b) - cum(a)`, exactly the engine's workingDaysBetween, and medians,
  * means and "overdue by more than N working days" are plain aggregates over the read model.
  */
@@ -33,8 +34,8 @@ export interface WorkingDayTable {
   today: string;
   profiles: ProfileFigureParams[];
   /**
-   * Two common table expressions for a `WITH`: `cal(profile, day, cum)` and
-   * `prof(id, due_soon_by, grace, today_cum)`.
+   * A common table expression for a `WITH`: `prof(id, due_soon_by, grace, today_cum, cums)`, one row per
+   * profile; `cums[k]` is cum of day RANGE_FIRST + k - 1 (read it with `cumOf`).
    */
   ctes: Prisma.Sql;
 }
@@ -87,17 +88,17 @@ export async function workingDayTable(calendars: CalendarProvider, now: Date): P
     dueSoonBy: b.dueSoonBy,
     todayCum: b.todayCum,
   }));
-  // day k (1-based) of the list is RANGE_FIRST + k - 1
-  const calOf = (b: Cumulative, i: number) => Prisma.sql`
-      SELECT ${ids[i]}::text AS profile, (${RANGE_FIRST}::date + (t.k - 1)::int) AS day, t.cum
-      FROM unnest(string_to_array(${b.cums}, ',')::int[]) WITH ORDINALITY AS t(cum, k)`;
-  const profOf = (p: ProfileFigureParams) =>
-    Prisma.sql`(${p.id}::text, ${p.dueSoonBy.toISOString()}::timestamptz, ${p.graceWorkingDays}::int, ${p.todayCum}::int)`;
+  const profOf = (p: ProfileFigureParams, i: number) =>
+    Prisma.sql`(${p.id}::text, ${p.dueSoonBy.toISOString()}::timestamptz, ${p.graceWorkingDays}::int,
+      ${p.todayCum}::int, string_to_array(${built[i].cums}, ',')::int[])`;
   const ctes = Prisma.sql`
-    cal AS (${Prisma.join(built.map(calOf), ' UNION ALL ')}),
-    prof (id, due_soon_by, grace, today_cum) AS (VALUES ${Prisma.join(profiles.map(profOf))})`;
+    prof (id, due_soon_by, grace, today_cum, cums) AS (VALUES ${Prisma.join(profiles.map(profOf))})`;
   return { now, today, profiles, ctes };
 }
+
+/** cum(day) of profile row `p` for a date expression: an array subscript, no join (NULL outside the range). */
+export const cumOf = (p: string, day: Prisma.Sql): Prisma.Sql =>
+  Prisma.sql`${Prisma.raw(p)}.cums[(${day} - ${RANGE_FIRST}::date) + 1]`;
 
 /** The Beijing day of a timestamp column (stored as UTC without zone). */
 export const beijingDateOf = (column: Prisma.Sql): Prisma.Sql =>

@@ -4,6 +4,7 @@ import {
   beijingMonthStart,
   byLight,
   byRank,
+  histogramStats,
   lastMonths,
   onTimeRate,
   trafficLight,
@@ -50,6 +51,42 @@ describe('statistics ranking', () => {
   test('the rate is undefined, not 0, without answers', () => {
     expect(onTimeRate(0, 0)).toBeNull();
     expect(onTimeRate(4, 3)).toBe(0.75);
+  });
+});
+
+describe('median and mean from a histogram of working days', () => {
+  test('as percentile_cont(0.5) and avg over the values themselves', () => {
+    // 1, 2, 3, 15
+    expect(
+      histogramStats(
+        new Map([
+          [15, 1],
+          [2, 1],
+          [1, 1],
+          [3, 1],
+        ]),
+      ),
+    ).toEqual({ median: 2.5, mean: 5.25 });
+    // 2, 2, 2, 9, 40: odd count
+    expect(
+      histogramStats(
+        new Map([
+          [40, 1],
+          [2, 3],
+          [9, 1],
+        ]),
+      ),
+    ).toEqual({ median: 2, mean: 11 });
+    // 0, 0, 7, 7: the middle falls between two buckets
+    expect(
+      histogramStats(
+        new Map([
+          [0, 2],
+          [7, 2],
+        ]),
+      ),
+    ).toEqual({ median: 3.5, mean: 3.5 });
+    expect(histogramStats(new Map([[4, 0]]))).toEqual({ median: null, mean: null });
   });
 });
 
