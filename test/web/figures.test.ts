@@ -293,8 +293,11 @@ describe('部门 figures over rows with known answers', () => {
 });
 
 describe('pages: who may open what', () => {
-  test('a department user cannot open another department page (404) nor statistics (403)', async () => {
+  test('a department user cannot open another department page (404) nor statistics (403), and both attempts are audited', async () => {
     const rst = await loginAgent(api.app, 'rst');
+    const denials = () =>
+      api.tdb.db.auditLog.count({ where: { action: 'access_denied', actor: 'user:rst' } });
+    const before = await denials();
     const other = await rst.get('/dashboard/departments/NMG-GAT');
     expect(other.status).toBe(404);
     expect(other.text).not.toContain('bateer@gat.nmg.example');
@@ -302,6 +305,8 @@ describe('pages: who may open what', () => {
     const stats = await rst.get('/dashboard/statistics');
     expect(stats.status).toBe(403);
     expect(stats.text).not.toContain('NMG-GAT');
+    // both attempts are on record (第二十四条)
+    expect(await denials()).toBe(before + 2);
     const own = await rst.get('/dashboard/departments/NMG-RST');
     expect(own.status).toBe(200);
     const home = await rst.get('/dashboard');

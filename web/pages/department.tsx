@@ -1,7 +1,8 @@
 /**
  * 部门: one department. Its cases, on-time rate, working days to answer, what is overdue now, the ten
  * oldest open cases, its 专人 (第二十七条), failed mail to them, and the last twelve months as a chart.
- * A department user opens only its own department (another one is "not found").
+ * A department user opens only its own department (another one is "not found"; the attempt is audited,
+ * 第二十四条, as the case page does).
  */
 import type { Router } from 'express';
 import type { AppDeps } from '../../api/deps';
@@ -14,9 +15,9 @@ import { onTimeRate } from '../../core/oversight/lights';
 import { actorOf } from '../../core/people/accounts';
 import { LEVEL_NAME } from '../../core/registry/hierarchy';
 import { PROCEDURES } from '../../procedures';
-import { personOf } from '../auth';
 import { chineseDate, chineseDateTime, chineseDay, percent } from '../format';
 import { sendPage } from '../render';
+import { auditedForPerson } from './case-detail';
 import { Chart, ChartScripts, chineseMonth, LightBadge, LightRule, workingDaysText } from './overview';
 
 const caseHref = (id: string) => `/dashboard/cases/${encodeURIComponent(id)}`;
@@ -287,7 +288,9 @@ export function DepartmentView(props: { f: DepartmentFigures }) {
 export function departmentPage(r: Router, deps: AppDeps): void {
   r.get('/departments/:id', async (req, res, next) => {
     try {
-      const f = await departmentFigures(deps, actorOf(personOf(res)), req.params.id);
+      const f = await auditedForPerson(deps, req, res, (person) =>
+        departmentFigures(deps, actorOf(person), req.params.id),
+      );
       sendPage(req, res, f.department.name, <DepartmentView f={f} />);
     } catch (e) {
       next(e);
