@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config';
-import { caseDriver } from '../support/cases';
+import { caseDriver, P1_MZT_ASKS_RST } from '../support/cases';
 import { devServerSuite } from '../support/suite';
 import { eventually } from '../support/worker';
 import { ADMIN, fixture2027 } from './helpers';
@@ -16,10 +16,7 @@ test('loading 2027 makes a running P1 case recompute its provisional deadline (r
   await worker.runUntil(async () => {
     // P1 = 10 working days; received 2027-01-28: fallback deadline 2027-02-17 (provisional)
     const { caseId } = await start({
-      procedure: 'P1',
-      requesterDepartmentId: 'NMG-MZT',
-      responsibleDepartmentId: 'NMG-RST',
-      resourceId: 'SB-0003',
+      ...P1_MZT_ASKS_RST,
       receivedAt: '2027-01-28T09:30:00+08:00',
       clientId: 'calendar-it',
       idempotencyKey: `recompute-${Date.now()}`,

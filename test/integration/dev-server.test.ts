@@ -1,5 +1,5 @@
 import { stateQuery } from '../../workflows/statutory-case';
-import { caseDriver } from '../support/cases';
+import { caseDriver, P1_MZT_ASKS_RST } from '../support/cases';
 import { devServerSuite } from '../support/suite';
 import { eventually } from '../support/worker';
 
@@ -11,10 +11,7 @@ test('a P1 case started on the real dev server is projected into Postgres and an
   const { worker, start } = await caseWorker();
   await worker.runUntil(async () => {
     const input = {
-      procedure: 'P1' as const,
-      requesterDepartmentId: 'NMG-MZT',
-      responsibleDepartmentId: 'NMG-RST',
-      resourceId: 'SB-0003',
+      ...P1_MZT_ASKS_RST,
       clientId: 'it-client',
       idempotencyKey: 'it-1',
     };

@@ -12,6 +12,14 @@ import type { CaseAction } from '../../workflows/types';
 import type { CaseServer } from './suite';
 import { createTestWorker } from './worker';
 
+/** The demo's P1: 民政厅 (NMG-MZT) asks 人社厅 (NMG-RST) for its 有条件共享 resource SB-0003 (参保缴费信息). */
+export const P1_MZT_ASKS_RST = {
+  procedure: 'P1',
+  requesterDepartmentId: 'NMG-MZT',
+  responsibleDepartmentId: 'NMG-RST',
+  resourceId: 'SB-0003',
+} as const;
+
 /** Helpers on `suite`; they read its server and database when called, so a file makes them at its top. */
 export function caseDriver(suite: CaseServer) {
   const handleOf = (caseId: string) => suite.client.workflow.getHandle<typeof statutoryCase>(caseId);

@@ -1,7 +1,7 @@
 import { validateArrangement, type YearArrangement } from '../../calendar/arrangement';
 import { calendarChangedSignal } from '../../workflows/statutory-case';
 import { recordHistory } from '../histories/record';
-import { caseDriver } from '../support/cases';
+import { caseDriver, P1_MZT_ASKS_RST } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
 import { eventually } from '../support/worker';
 import { expectAt, sleepUntil } from '../support/time';
@@ -33,13 +33,7 @@ test('loading the 2027 arrangement mid-flight recomputes a provisional deadline 
   const receivedAt = '2026-12-21T09:00:00+08:00';
 
   await worker.runUntil(async () => {
-    const { caseId } = await start({
-      procedure: 'P1',
-      receivedAt,
-      requesterDepartmentId: 'NMG-MZT',
-      responsibleDepartmentId: 'NMG-RST',
-      resourceId: 'SB-0003',
-    });
+    const { caseId } = await start({ ...P1_MZT_ASKS_RST, receivedAt });
     const row = await rowOf(caseId);
     // 1–4 = 12/22–25, 5–8 = 12/28–31, then 2027 is provisional (元旦 1/1 assumed off): 9 = 1/4, 10 = 1/5
     expect(row).toMatchObject({ deadlineDate: '2027-01-05', provisional: true });

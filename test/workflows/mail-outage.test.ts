@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { createMailNotifier } from '../../mail/notifier';
 import { freePort } from '../../embedded/ports';
-import { caseDriver } from '../support/cases';
+import { caseDriver, P1_MZT_ASKS_RST } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
 
 // 2026-03-02 09:00 Beijing time (Mon)
@@ -24,11 +24,8 @@ test('with the SMTP server unreachable for the whole case, the deadline and over
   const { worker, start } = await caseWorker({ notifier });
   await worker.runUntil(async () => {
     const { caseId } = await start({
-      procedure: 'P1',
+      ...P1_MZT_ASKS_RST,
       receivedAt: '2026-03-02T09:00:00+08:00',
-      requesterDepartmentId: 'NMG-MZT',
-      responsibleDepartmentId: 'NMG-RST',
-      resourceId: 'SB-0003',
       // one working day keeps the outage short in virtual time: mail retries are replayed one by one
       workingDays: 1,
     });

@@ -1,5 +1,5 @@
 import { recordHistory } from '../histories/record';
-import { caseDriver, rejectionOf } from '../support/cases';
+import { caseDriver, P1_MZT_ASKS_RST, rejectionOf } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
 import { eventually } from '../support/worker';
 import { expectAt, sleepUntil } from '../support/time';
@@ -13,13 +13,7 @@ test('a refused P1 goes to negotiation (P2), which expires after 10 working days
   const receivedAt = '2026-02-12T09:00:00+08:00';
 
   await worker.runUntil(async () => {
-    const { caseId: p1 } = await start({
-      procedure: 'P1',
-      receivedAt,
-      requesterDepartmentId: 'NMG-MZT',
-      responsibleDepartmentId: 'NMG-RST',
-      resourceId: 'SB-0003',
-    });
+    const { caseId: p1 } = await start({ ...P1_MZT_ASKS_RST, receivedAt });
     const p1Handle = handleOf(p1);
 
     // 2026-02-13 10:00 Beijing: the provider refuses; a refusal without reason or legal basis is rejected

@@ -1,5 +1,5 @@
 import { recordHistory } from '../histories/record';
-import { caseDriver } from '../support/cases';
+import { caseDriver, P1_MZT_ASKS_RST } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
 import { expectAt, sleepUntil } from '../support/time';
 
@@ -13,13 +13,7 @@ test('a P1 request received before the Spring Festival counts make-up Saturdays,
   const receivedAt = '2026-02-12T09:00:00+08:00';
 
   await worker.runUntil(async () => {
-    const { caseId } = await start({
-      procedure: 'P1',
-      receivedAt,
-      requesterDepartmentId: 'NMG-MZT',
-      responsibleDepartmentId: 'NMG-RST',
-      resourceId: 'SB-0003',
-    });
+    const { caseId } = await start({ ...P1_MZT_ASKS_RST, receivedAt });
     expect(caseId).toMatch(/^GX-2026-/);
     const row = await rowOf(caseId);
     // day 1 = 2/13 (Fri), 2 = 2/14 (make-up Sat), 3–6 = 2/24–27, 7 = 2/28 (make-up Sat), 8–10 = 3/2–3/4

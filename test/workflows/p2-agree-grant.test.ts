@@ -1,4 +1,4 @@
-import { caseDriver, rejectionOf } from '../support/cases';
+import { caseDriver, P1_MZT_ASKS_RST, rejectionOf } from '../support/cases';
 import { timeSkippingSuite } from '../support/suite';
 import { expectBetween, sleepUntil } from '../support/time';
 import { eventually } from '../support/worker';
@@ -14,13 +14,7 @@ describe('第十九条 协商一致 (P2 agree): the agreement becomes a grant to
     const { worker, start } = await caseWorker();
     await worker.runUntil(async () => {
       // 民政厅 asks 人社厅 for SB-0003; 人社厅 refuses; 民政厅 opens the negotiation at once
-      const { caseId: p1 } = await start({
-        procedure: 'P1',
-        receivedAt: '2026-06-15T09:00:00+08:00',
-        requesterDepartmentId: 'NMG-MZT',
-        responsibleDepartmentId: 'NMG-RST',
-        resourceId: 'SB-0003',
-      });
+      const { caseId: p1 } = await start({ ...P1_MZT_ASKS_RST, receivedAt: '2026-06-15T09:00:00+08:00' });
       await act(p1, {
         type: 'refuse',
         actorDepartmentId: 'NMG-RST',
