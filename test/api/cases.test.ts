@@ -16,6 +16,11 @@ const post = (who: Who, path: string, key?: string) => {
 };
 const get = (who: Who, path: string) => api.as(who).get(path);
 const freshKey = () => `k-${Date.now()}-${++seq}`;
+/** POST /cases with a fresh Idempotency-Key */
+const create = (who: Who, body: object) => post(who, '/api/v1/cases', freshKey()).send(body);
+/** POST /cases/{id}/actions: the caller's department acts on the case */
+const actOn = (who: Who, id: string, body: object) => post(who, `/api/v1/cases/${id}/actions`).send(body);
+const APPROVAL = { type: 'approve', scope: '参保状态', purpose: '低保审核' } as const;
 
 function startP1(who: Who = 'mzt', key = freshKey()) {
   return post(who, '/api/v1/cases', key).send({
@@ -71,11 +76,7 @@ describe('P1 through HTTP', () => {
     await waitForEvent(id, 'received', 'mzt');
 
     // the requester may not answer its own request
-    const wrong = await post('mzt', `/api/v1/cases/${id}/actions`).send({
-      type: 'approve',
-      scope: '参保状态',
-      purpose: '低保审核',
-    });
+    const wrong = await actOn('mzt', id, APPROVAL);
     expect(wrong.status).toBe(403);
     expect(wrong.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(wrong.body).toMatchObject({ code: 'wrong_party', detail: expect.stringMatching(/责任部门/) });
@@ -84,10 +85,8 @@ describe('P1 through HTTP', () => {
     });
     expect(denied?.data).toMatchObject({ departmentId: 'NMG-MZT', caseId: id, action: 'approve' });
 
-    const ok = await post('rst', `/api/v1/cases/${id}/actions`).send({
-      type: 'approve',
-      scope: '参保状态',
-      purpose: '低保审核',
+    const ok = await actOn('rst', id, {
+      ...APPROVAL,
       actorDepartmentId: 'NMG-MZT', // ignored: the actor is always the caller's department
     });
     expect(ok.status).toBe(200);
@@ -123,11 +122,7 @@ describe('P1 through HTTP', () => {
     expect(read.body.chain).toEqual([id]);
 
     // answering twice conflicts
-    const twice = await post('rst', `/api/v1/cases/${id}/actions`).send({
-      type: 'refuse',
-      reason: 'x',
-      legalBasis: 'y',
-    });
+    const twice = await actOn('rst', id, { type: 'refuse', reason: 'x', legalBasis: 'y' });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('case_closed');
   });
@@ -138,11 +133,7 @@ describe('P1 through HTTP', () => {
     for (let i = 0; i < 3; i++) {
       const started = await startP1('mzt');
       expect(started.status).toBe(201);
-      const ok = await post('rst', `/api/v1/cases/${started.body.id}/actions`).send({
-        type: 'approve',
-        scope: '参保状态',
-        purpose: '低保审核',
-      });
+      const ok = await actOn('rst', started.body.id, APPROVAL);
       expect(ok.status).toBe(200);
       ids.push(started.body.id);
     }
@@ -175,22 +166,16 @@ describe('P1 through HTTP', () => {
     const start = await startP1('mzt');
     const id = start.body.id as string;
     await waitForEvent(id, 'received');
-    const refused = await post('rst', `/api/v1/cases/${id}/actions`).send({
+    const refused = await actOn('rst', id, {
       type: 'refuse',
       reason: '涉及个人隐私',
       legalBasis: '《社会保险法》第八十一条',
     });
     expect(refused.status).toBe(200);
     expect(refused.body.stage).toBe('refused');
-    const wrongStage = await post('rst', `/api/v1/cases/${id}/actions`).send({
-      type: 'open_negotiation',
-      need: '审核',
-    });
+    const wrongStage = await actOn('rst', id, { type: 'open_negotiation', need: '审核' });
     expect(wrongStage.status).toBe(403); // only the requester opens a negotiation
-    const neg = await post('mzt', `/api/v1/cases/${id}/actions`).send({
-      type: 'open_negotiation',
-      need: '低保审核需要',
-    });
+    const neg = await actOn('mzt', id, { type: 'open_negotiation', need: '低保审核需要' });
     expect(neg.status).toBe(200);
     const withChild = await eventually(async () => {
       const r = await get('mzt', `/api/v1/cases/${id}`);
@@ -253,51 +238,30 @@ describe('validation and authorization', () => {
       .send('{oops');
     expect(malformed.status).toBe(400);
 
-    const uncond = await post('mzt', '/api/v1/cases', freshKey()).send({
-      procedure: 'P1',
-      resourceId: 'RK-0001',
-      purpose: 'a',
-      scope: 'b',
-    });
-    expect(uncond.status).toBe(422);
-    expect(uncond.body).toMatchObject({
-      code: 'resource_unconditional',
-      detail: expect.stringMatching(/直接/),
-    });
-
-    const notShared = await post('mzt', '/api/v1/cases', freshKey()).send({
-      procedure: 'P1',
-      resourceId: 'GA-0107',
-      purpose: 'a',
-      scope: 'b',
-    });
-    expect(notShared.status).toBe(422);
-    expect(notShared.body).toMatchObject({ code: 'resource_not_shared', suggestedProcedure: 'P2' });
-
-    const p2OnConditional = await post('mzt', '/api/v1/cases', freshKey()).send({
-      procedure: 'P2',
-      resourceId: 'SB-0003',
-      need: 'x',
-    });
-    expect(p2OnConditional.status).toBe(422);
-
-    const unknown = await post('mzt', '/api/v1/cases', freshKey()).send({
-      procedure: 'P1',
-      resourceId: 'NOPE-1',
-      purpose: 'a',
-      scope: 'b',
-    });
-    expect(unknown.status).toBe(422);
+    // well-formed, but not a request the resource admits: 422, with the code where it matters
+    const unprocessable: [object, object][] = [
+      [
+        { procedure: 'P1', resourceId: 'RK-0001', purpose: 'a', scope: 'b' },
+        { code: 'resource_unconditional', detail: expect.stringMatching(/直接/) },
+      ],
+      [
+        { procedure: 'P1', resourceId: 'GA-0107', purpose: 'a', scope: 'b' },
+        { code: 'resource_not_shared', suggestedProcedure: 'P2' },
+      ],
+      [{ procedure: 'P2', resourceId: 'SB-0003', need: 'x' }, {}],
+      [{ procedure: 'P1', resourceId: 'NOPE-1', purpose: 'a', scope: 'b' }, {}],
+    ];
+    for (const [body, refusal] of unprocessable) {
+      const r = await create('mzt', body);
+      expect([body, r.status]).toEqual([body, 422]);
+      expect(r.body).toMatchObject(refusal);
+    }
 
     // the body is validated before the case is looked up: a malformed action never reaches the database
     const badAction = await post('rst', '/api/v1/cases/GX-2026-999999/actions').send({ type: 'approve' });
     expect(badAction.status).toBe(400);
     expect(badAction.body.code).toBe('validation_failed');
-    const noCase = await post('rst', '/api/v1/cases/GX-2026-999999/actions').send({
-      type: 'approve',
-      scope: '参保状态',
-      purpose: '低保审核',
-    });
+    const noCase = await post('rst', '/api/v1/cases/GX-2026-999999/actions').send(APPROVAL);
     expect(noCase.status).toBe(404);
     expect(noCase.body.code).toBe('case_not_found');
 
@@ -315,14 +279,10 @@ describe('validation and authorization', () => {
     const start = await startP1('mzt');
     const id = start.body.id as string;
     for (const body of [{}, { type: 'approve' }, { type: 'refuse', reason: '理由' }, { type: 'dance' }]) {
-      const r = await post('rst', `/api/v1/cases/${id}/actions`).send(body);
+      const r = await actOn('rst', id, body);
       expect(r.status).toBe(400);
     }
-    const wrongType = await post('rst', `/api/v1/cases/${id}/actions`).send({
-      type: 'agree',
-      scope: 'a',
-      purpose: 'b',
-    });
+    const wrongType = await actOn('rst', id, { type: 'agree', scope: 'a', purpose: 'b' });
     expect(wrongType.status).toBe(409);
     expect(wrongType.body.code).toBe('wrong_stage');
   });
@@ -334,7 +294,7 @@ describe('validation and authorization', () => {
       where: { action: 'access_denied', target: 'POST /api/v1/cases' },
     });
     expect(audit).not.toBeNull();
-    const p5ForOther = await post('mzt', '/api/v1/cases', freshKey()).send({
+    const p5ForOther = await create('mzt', {
       procedure: 'P5',
       departmentId: 'NMG-RST',
       trigger: { kind: 'law_revision', title: 't', reference: 'r' },
@@ -348,11 +308,7 @@ describe('validation and authorization', () => {
     const peek = await get('gat', `/api/v1/cases/${id}`);
     expect(peek.status).toBe(404);
     expect(peek.body.code).toBe('case_not_found');
-    const act = await post('gat', `/api/v1/cases/${id}/actions`).send({
-      type: 'approve',
-      scope: 'a',
-      purpose: 'b',
-    });
+    const act = await actOn('gat', id, { type: 'approve', scope: 'a', purpose: 'b' });
     expect(act.status).toBe(404);
     const audit = await api.tdb.db.auditLog.findMany({ where: { action: 'access_denied' } });
     expect(audit.some((a) => (a.data as { caseId?: string }).caseId === id)).toBe(true);
@@ -375,7 +331,7 @@ describe('validation and authorization', () => {
     expect((await api.tdb.db.resource.findUniqueOrThrow({ where: { id: 'MZ-0012' } })).status).toBe(
       'PUBLISHED',
     );
-    const r = await post('rst', '/api/v1/cases', freshKey()).send({
+    const r = await create('rst', {
       procedure: 'P1',
       resourceId: 'MZ-0012',
       purpose: '就业困难人员认定',
@@ -415,14 +371,10 @@ describe('validation and authorization', () => {
 describe('list', () => {
   test('filters and cursor pagination; departments see only their own cases', async () => {
     // a P2 between MZT and GAT, and a P5 of ZWFWJ: neither involves RST
-    const p2 = await post('mzt', '/api/v1/cases', freshKey()).send({
-      procedure: 'P2',
-      resourceId: 'GA-0107',
-      need: '核查',
-    });
+    const p2 = await create('mzt', { procedure: 'P2', resourceId: 'GA-0107', need: '核查' });
     expect(p2.status).toBe(201);
     expect(p2.body.parties).toEqual({ requester: 'NMG-MZT', responsible: 'NMG-GAT' });
-    const p5 = await post('zwfwj', '/api/v1/cases', freshKey()).send({
+    const p5 = await create('zwfwj', {
       procedure: 'P5',
       trigger: { kind: 'function_change', title: '机构改革', reference: '内党发〔2026〕1号' },
     });
@@ -479,7 +431,7 @@ describe('list', () => {
 describe('P4 disputes', () => {
   test('a reported error puts the item under verification until the provider answers', async () => {
     const today = new Date().toISOString();
-    const report = await post('rst', '/api/v1/cases', freshKey()).send({
+    const report = await create('rst', {
       procedure: 'P4',
       resourceId: 'RK-0001',
       item: '150102199001011234/住址',
@@ -494,7 +446,7 @@ describe('P4 disputes', () => {
       details: { proofProvided: true, reportedLate: false, reportWorkingDays: 0 },
     });
 
-    const lateReport = await post('mzt', '/api/v1/cases', freshKey()).send({
+    const lateReport = await create('mzt', {
       procedure: 'P4',
       resourceId: 'RK-0001',
       item: '150102199001011234/姓名',
@@ -507,7 +459,7 @@ describe('P4 disputes', () => {
     expect(lateReport.body.details).toMatchObject({ reportedLate: true, reportLimitWorkingDays: 5 });
     expect(lateReport.body.details.reportWorkingDays).toBeGreaterThan(5);
 
-    const future = await post('mzt', '/api/v1/cases', freshKey()).send({
+    const future = await create('mzt', {
       procedure: 'P4',
       resourceId: 'RK-0001',
       item: 'x',
@@ -537,10 +489,7 @@ describe('P4 disputes', () => {
     expect((await get('zwfwj', '/api/v1/data-disputes?resource=RK-0001')).status).toBe(400);
 
     await waitForEvent(report.body.id, 'received');
-    const answer = await post('gat', `/api/v1/cases/${report.body.id}/actions`).send({
-      type: 'correct',
-      explanation: '已按户籍档案更正',
-    });
+    const answer = await actOn('gat', report.body.id, { type: 'correct', explanation: '已按户籍档案更正' });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ stage: 'answered', outcome: 'corrected', status: 'CLOSED' });
     expect((await get('zwfwj', q)).body).toMatchObject({ underVerification: false, cases: [] });
@@ -595,10 +544,7 @@ describe('P5 change events', () => {
     expect((await get('rst', `/api/v1/cases/${mztCase}`)).status).toBe(404);
 
     await waitForEvent(mztCase, 'received');
-    const done = await post('mzt', `/api/v1/cases/${mztCase}/actions`).send({
-      type: 'catalog_updated',
-      catalogVersion: 'v2',
-    });
+    const done = await actOn('mzt', mztCase, { type: 'catalog_updated', catalogVersion: 'v2' });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ stage: 'updated', outcome: 'catalog_updated' });
   });
