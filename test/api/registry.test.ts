@@ -130,6 +130,21 @@ async function expectNothingWritten<T>(
   return res;
 }
 
+/** expectNothingWritten for each [request, status, code] in turn, on the same tables; a failure names its row. */
+async function expectRefusals<T>(
+  tables: () => Promise<T>,
+  refusals: [() => Promise<request.Response>, number, string][],
+) {
+  for (const [i, [r, status, code]] of refusals.entries()) {
+    try {
+      await expectNothingWritten(r, status, code, tables);
+    } catch (e) {
+      if (e instanceof Error) e.message = `refusal ${i + 1} (${status} ${code}): ${e.message}`;
+      throw e;
+    }
+  }
+}
+
 const departments = () => api.tdb.db.department.findMany({ orderBy: { id: 'asc' } });
 const staffRows = () => api.tdb.db.staff.findMany({ orderBy: { id: 'asc' } });
 const resources = () => api.tdb.db.resource.findMany({ orderBy: { id: 'asc' } });
@@ -278,42 +293,18 @@ describe('第十条 departments: the 自治区/盟市/旗县 hierarchy', () => {
     });
 
     // NMG-ZWFWJ under its own child would close a loop
-    await expectNothingWritten(
-      () => patch('admin', '/departments/NMG-ZWFWJ', { parentId: 'NMG-ZWFWJ-SJC' }),
-      422,
-      'invalid_hierarchy',
-      departments,
-    );
-    await expectNothingWritten(
-      () => patch('admin', '/departments/NMG-ZWFWJ', { parentId: 'NMG-ZWFWJ' }),
-      422,
-      'invalid_hierarchy',
-      departments,
-    );
-    await expectNothingWritten(
-      () => patch('admin', '/departments/HHHT', { parentId: 'HHHT-XCQ' }),
-      422,
-      'invalid_hierarchy',
-      departments,
-    );
-    await expectNothingWritten(
-      () => patch('admin', '/departments/HHHT', {}),
-      400,
-      'validation_failed',
-      departments,
-    );
-    await expectNothingWritten(
-      () => patch('admin', '/departments/NMG-NOPE', { name: 'x' }),
-      404,
-      'department_not_found',
-      departments,
-    );
-    await expectNothingWritten(
-      () => patch('supervisor', '/departments/HHHT', { name: 'x' }),
-      403,
-      'forbidden',
-      departments,
-    );
+    await expectRefusals(departments, [
+      [
+        () => patch('admin', '/departments/NMG-ZWFWJ', { parentId: 'NMG-ZWFWJ-SJC' }),
+        422,
+        'invalid_hierarchy',
+      ],
+      [() => patch('admin', '/departments/NMG-ZWFWJ', { parentId: 'NMG-ZWFWJ' }), 422, 'invalid_hierarchy'],
+      [() => patch('admin', '/departments/HHHT', { parentId: 'HHHT-XCQ' }), 422, 'invalid_hierarchy'],
+      [() => patch('admin', '/departments/HHHT', {}), 400, 'validation_failed'],
+      [() => patch('admin', '/departments/NMG-NOPE', { name: 'x' }), 404, 'department_not_found'],
+      [() => patch('supervisor', '/departments/HHHT', { name: 'x' }), 403, 'forbidden'],
+    ]);
     const detached = await patch('admin', '/departments/NMG-ZWFWJ-SJC', { parentId: null });
     expect(detached.body.parentId).toBeNull();
   });
@@ -427,18 +418,18 @@ describe('第二十七条 responsible staff (专人), history and gaps', () => {
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ activeFrom: '2026-01-05T01:00:00.000Z', phone: null, title: null });
 
-    await expectNothingWritten(
-      () => post('rst', '/departments/NMG-MZT/staff', { name: '某人', email: 'x@y.example' }),
-      403,
-      'forbidden',
-      staffRows,
-    );
-    await expectNothingWritten(
-      () => post('supervisor', '/departments/NMG-MZT/staff', { name: '某人', email: 'x@y.example' }),
-      403,
-      'forbidden',
-      staffRows,
-    );
+    await expectRefusals(staffRows, [
+      [
+        () => post('rst', '/departments/NMG-MZT/staff', { name: '某人', email: 'x@y.example' }),
+        403,
+        'forbidden',
+      ],
+      [
+        () => post('supervisor', '/departments/NMG-MZT/staff', { name: '某人', email: 'x@y.example' }),
+        403,
+        'forbidden',
+      ],
+    ]);
     const invalid = await expectNothingWritten(
       () =>
         post('rst', '/departments/NMG-RST/staff', {
@@ -465,19 +456,15 @@ describe('第二十七条 responsible staff (专人), history and gaps', () => {
       staffRows,
       true,
     );
-    await expectNothingWritten(
-      () => post('rst', `/departments/NMG-MZT/staff/${mztStaff.id}/end`, {}),
-      403,
-      'forbidden',
-      staffRows,
-    );
-    await expectNothingWritten(
-      () =>
-        post('rst', `/departments/NMG-RST/staff/${added.body.id}/end`, { at: '2025-12-31T00:00:00+08:00' }),
-      422,
-      'invalid_end_time',
-      staffRows,
-    );
+    await expectRefusals(staffRows, [
+      [() => post('rst', `/departments/NMG-MZT/staff/${mztStaff.id}/end`, {}), 403, 'forbidden'],
+      [
+        () =>
+          post('rst', `/departments/NMG-RST/staff/${added.body.id}/end`, { at: '2025-12-31T00:00:00+08:00' }),
+        422,
+        'invalid_end_time',
+      ],
+    ]);
     const ended = await post('rst', `/departments/NMG-RST/staff/${added.body.id}/end`, {
       at: '2026-02-01T00:00:00+08:00',
     });
@@ -564,43 +551,42 @@ describe('第十四条 resources: share types and the legal-basis review', () =>
       data: { providerDepartmentId: 'NMG-RST', shareType: 'CONDITIONAL' },
     });
 
-    await expectNothingWritten(
-      () =>
-        post('rst', '/resources', {
-          id: 'SB-0100',
-          name: 'x',
-          catalogType: 'BASIC',
-          shareType: 'UNCONDITIONAL',
-        }),
-      409,
-      'resource_exists',
-      resources,
-    );
-    await expectNothingWritten(
-      () =>
-        post('rst', '/resources', {
-          id: 'MZ-0999',
-          name: '冒名登记',
-          providerDepartmentId: 'NMG-MZT',
-          catalogType: 'BASIC',
-          shareType: 'UNCONDITIONAL',
-        }),
-      403,
-      'forbidden',
-      resources,
-    );
-    await expectNothingWritten(
-      () =>
-        post('supervisor', '/resources', {
-          id: 'X-1',
-          name: 'x',
-          catalogType: 'BASIC',
-          shareType: 'UNCONDITIONAL',
-        }),
-      403,
-      'forbidden',
-      resources,
-    );
+    await expectRefusals(resources, [
+      [
+        () =>
+          post('rst', '/resources', {
+            id: 'SB-0100',
+            name: 'x',
+            catalogType: 'BASIC',
+            shareType: 'UNCONDITIONAL',
+          }),
+        409,
+        'resource_exists',
+      ],
+      [
+        () =>
+          post('rst', '/resources', {
+            id: 'MZ-0999',
+            name: '冒名登记',
+            providerDepartmentId: 'NMG-MZT',
+            catalogType: 'BASIC',
+            shareType: 'UNCONDITIONAL',
+          }),
+        403,
+        'forbidden',
+      ],
+      [
+        () =>
+          post('supervisor', '/resources', {
+            id: 'X-1',
+            name: 'x',
+            catalogType: 'BASIC',
+            shareType: 'UNCONDITIONAL',
+          }),
+        403,
+        'forbidden',
+      ],
+    ]);
     const noProvider = await expectNothingWritten(
       () =>
         post('admin', '/resources', {
@@ -673,24 +659,15 @@ describe('第十四条 resources: share types and the legal-basis review', () =>
       legalBasisConfirmedBy: null,
     });
 
-    await expectNothingWritten(
-      () => patch('gat', '/resources/RK-0001', { shareType: 'CONDITIONAL' }),
-      422,
-      'legal_basis_required',
-      resources,
-    );
-    await expectNothingWritten(
-      () => patch('rst', '/resources/SB-0003', { legalBasis: null }),
-      422,
-      'legal_basis_required',
-      resources,
-    );
-    await expectNothingWritten(
-      () => patch('rst', '/resources/SB-0003', { providerDepartmentId: 'NMG-MZT' }),
-      400,
-      'validation_failed',
-      resources,
-    );
+    await expectRefusals(resources, [
+      [() => patch('gat', '/resources/RK-0001', { shareType: 'CONDITIONAL' }), 422, 'legal_basis_required'],
+      [() => patch('rst', '/resources/SB-0003', { legalBasis: null }), 422, 'legal_basis_required'],
+      [
+        () => patch('rst', '/resources/SB-0003', { providerDepartmentId: 'NMG-MZT' }),
+        400,
+        'validation_failed',
+      ],
+    ]);
     const opened = await patch('gat', '/resources/GA-0107', { shareType: 'UNCONDITIONAL', legalBasis: null });
     expect(opened.body).toMatchObject({ shareType: 'UNCONDITIONAL', legalBasisStatus: 'not_required' });
     const closed = await patch('gat', '/resources/GA-0107', {
@@ -744,18 +721,14 @@ describe('第十四条 resources: share types and the legal-basis review', () =>
       actor: expect.any(String),
       data: { by: 'NMG-ZWFWJ', reason: '请注明具体条款', previous: 'pending' },
     });
-    await expectNothingWritten(
-      () => post('zwfwj', '/resources/MZ-0200/legal-basis/reject', { reason: '再次退回' }),
-      409,
-      'legal_basis_already_rejected',
-      resources,
-    );
-    await expectNothingWritten(
-      () => post('zwfwj', '/resources/MZ-0200/legal-basis/reject', {}),
-      400,
-      'validation_failed',
-      resources,
-    );
+    await expectRefusals(resources, [
+      [
+        () => post('zwfwj', '/resources/MZ-0200/legal-basis/reject', { reason: '再次退回' }),
+        409,
+        'legal_basis_already_rejected',
+      ],
+      [() => post('zwfwj', '/resources/MZ-0200/legal-basis/reject', {}), 400, 'validation_failed'],
+    ]);
 
     // the provider revises the basis: back to pending, rejection cleared
     const revised = await patch('mzt', '/resources/MZ-0200', { legalBasis: '《婚姻登记条例》第十九条' });
@@ -773,18 +746,10 @@ describe('第十四条 resources: share types and the legal-basis review', () =>
     });
     expect(Date.parse(confirmed.body.legalBasisConfirmedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect((await lastAudit()).action).toBe('legal_basis_confirmed');
-    await expectNothingWritten(
-      () => post('zwfwj', '/resources/MZ-0200/legal-basis/confirm'),
-      409,
-      'legal_basis_already_confirmed',
-      resources,
-    );
-    await expectNothingWritten(
-      () => post('admin', '/resources/RK-0001/legal-basis/confirm'),
-      409,
-      'legal_basis_not_required',
-      resources,
-    );
+    await expectRefusals(resources, [
+      [() => post('zwfwj', '/resources/MZ-0200/legal-basis/confirm'), 409, 'legal_basis_already_confirmed'],
+      [() => post('admin', '/resources/RK-0001/legal-basis/confirm'), 409, 'legal_basis_not_required'],
+    ]);
     // a row written around the API (legacy import) without its basis: shown as missing, nothing to confirm
     await api.tdb.db.resource.create({
       data: {
@@ -810,37 +775,37 @@ describe('第十四条 resources: share types and the legal-basis review', () =>
 
 describe('第十八条 stop-sharing notices', () => {
   it('files in advance with a reason, can withdraw before it takes effect', async () => {
-    await expectNothingWritten(
-      () =>
-        post('gat', '/resources/RK-0001/stop-notices', { reason: '系统迁移', effectiveAt: inHours(0.25) }),
-      422,
-      'stop_not_in_advance',
-      notices,
-    );
-    await expectNothingWritten(
-      () => post('gat', '/resources/RK-0001/stop-notices', { reason: '系统迁移', effectiveAt: inHours(-1) }),
-      422,
-      'stop_not_in_advance',
-      notices,
-    );
-    await expectNothingWritten(
-      () => post('gat', '/resources/RK-0001/stop-notices', { effectiveAt: inHours(48) }),
-      400,
-      'validation_failed',
-      notices,
-    );
-    await expectNothingWritten(
-      () => post('mzt', '/resources/RK-0001/stop-notices', { reason: '不是我的', effectiveAt: inHours(48) }),
-      403,
-      'forbidden',
-      notices,
-    );
-    await expectNothingWritten(
-      () => post('supervisor', '/resources/RK-0001/stop-notices', { reason: 'x', effectiveAt: inHours(48) }),
-      403,
-      'forbidden',
-      notices,
-    );
+    await expectRefusals(notices, [
+      [
+        () =>
+          post('gat', '/resources/RK-0001/stop-notices', { reason: '系统迁移', effectiveAt: inHours(0.25) }),
+        422,
+        'stop_not_in_advance',
+      ],
+      [
+        () =>
+          post('gat', '/resources/RK-0001/stop-notices', { reason: '系统迁移', effectiveAt: inHours(-1) }),
+        422,
+        'stop_not_in_advance',
+      ],
+      [
+        () => post('gat', '/resources/RK-0001/stop-notices', { effectiveAt: inHours(48) }),
+        400,
+        'validation_failed',
+      ],
+      [
+        () =>
+          post('mzt', '/resources/RK-0001/stop-notices', { reason: '不是我的', effectiveAt: inHours(48) }),
+        403,
+        'forbidden',
+      ],
+      [
+        () =>
+          post('supervisor', '/resources/RK-0001/stop-notices', { reason: 'x', effectiveAt: inHours(48) }),
+        403,
+        'forbidden',
+      ],
+    ]);
 
     const effectiveAt = inHours(48);
     const filed = await post('gat', '/resources/RK-0001/stop-notices', {
@@ -868,24 +833,20 @@ describe('第十八条 stop-sharing notices', () => {
     const consumer = await get('rst', '/resources/RK-0001');
     expect(consumer.body).toMatchObject({ status: 'PUBLISHED', stopsAt: effectiveAt, stopNotices: [] });
 
-    await expectNothingWritten(
-      () => post('gat', '/resources/RK-0001/stop-notices', { reason: '再报一次', effectiveAt: inHours(72) }),
-      409,
-      'stop_notice_pending',
-      notices,
-    );
-    await expectNothingWritten(
-      () => post('mzt', `/resources/RK-0001/stop-notices/${filed.body.id}/withdraw`),
-      403,
-      'forbidden',
-      notices,
-    );
-    await expectNothingWritten(
-      () => post('gat', `/resources/GA-0107/stop-notices/${filed.body.id}/withdraw`),
-      404,
-      'notice_not_found',
-      notices,
-    );
+    await expectRefusals(notices, [
+      [
+        () =>
+          post('gat', '/resources/RK-0001/stop-notices', { reason: '再报一次', effectiveAt: inHours(72) }),
+        409,
+        'stop_notice_pending',
+      ],
+      [() => post('mzt', `/resources/RK-0001/stop-notices/${filed.body.id}/withdraw`), 403, 'forbidden'],
+      [
+        () => post('gat', `/resources/GA-0107/stop-notices/${filed.body.id}/withdraw`),
+        404,
+        'notice_not_found',
+      ],
+    ]);
     const withdrawn = await post('gat', `/resources/RK-0001/stop-notices/${filed.body.id}/withdraw`);
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body).toMatchObject({ state: 'withdrawn', withdrawnBy: 'NMG-GAT' });
@@ -928,18 +889,19 @@ describe('第十八条 stop-sharing notices', () => {
     expect(await walk('gat', '/resources?status=STOPPED', 100)).toContain('ZR-0021');
     expect(await walk('gat', '/resources?status=PUBLISHED', 100)).not.toContain('ZR-0021');
 
-    await expectNothingWritten(
-      () => post('admin', `/resources/ZR-0021/stop-notices/${filed.body.id}/withdraw`),
-      409,
-      'stop_already_effective',
-      notices,
-    );
-    await expectNothingWritten(
-      () => post('admin', '/resources/ZR-0021/stop-notices', { reason: '再停一次', effectiveAt: inHours(5) }),
-      409,
-      'resource_already_stopped',
-      notices,
-    );
+    await expectRefusals(notices, [
+      [
+        () => post('admin', `/resources/ZR-0021/stop-notices/${filed.body.id}/withdraw`),
+        409,
+        'stop_already_effective',
+      ],
+      [
+        () =>
+          post('admin', '/resources/ZR-0021/stop-notices', { reason: '再停一次', effectiveAt: inHours(5) }),
+        409,
+        'resource_already_stopped',
+      ],
+    ]);
   });
 
   it('lists notices: all for supervisors and the management department, own for other departments', async () => {
