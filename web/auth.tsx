@@ -43,6 +43,14 @@ function LoginForm(props: { csrf: string; next: string; username?: string; error
   );
 }
 
+/**
+ * Stores the session before answering with a redirect. express-session otherwise writes the response's headers
+ * first and the session after, and a browser that follows the redirect at once can arrive before its session.
+ */
+function savedThenRedirect(req: Request, res: Response, next: NextFunction, to: string): void {
+  req.session.save((err) => (err ? next(err) : res.redirect(303, to)));
+}
+
 export function personOf(res: Response): Person {
   return res.locals.person as Person;
 }
@@ -67,7 +75,7 @@ export function requirePerson(req: Request, res: Response, next: NextFunction): 
   if (res.locals.person) return next();
   if (req.method === 'GET') {
     req.session.next = safeNext(req.originalUrl);
-    res.redirect(303, LOGIN_PATH);
+    savedThenRedirect(req, res, next, LOGIN_PATH);
     return;
   }
   sendMessage(req, res, 401, '需要登录', '登录已过期, 请重新登录后再提交。');
@@ -116,7 +124,7 @@ export function authRoutes(db: Db, opts: { loginAttemptsPer15Min: number; shared
       req.session.regenerate((err) => {
         if (err) return next(err);
         req.session.userId = result.person.id;
-        res.redirect(303, destination);
+        savedThenRedirect(req, res, next, destination);
       });
     } catch (e) {
       next(e);

@@ -37,6 +37,8 @@ export function Layout(props: { title: string; ctx: PageContext; children: Compo
         <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}' />
         <meta name="csrf-token" content={csrf} />
         <title>{`${props.title} · 政务信息资源共享时限监督`}</title>
+        {/* no favicon request (and no 404 in every browser's console): an empty icon inline */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/dashboard/assets/app.css" />
         {PAGE_STYLES.map((name) => (
           <link rel="stylesheet" href={`/dashboard/assets/pages/${name}.css`} />
