@@ -27,6 +27,8 @@
       }
       var rows = Number(el.getAttribute('data-rows'));
       if (rows > 0) el.style.height = Math.max(240, 80 + rows * 30) + 'px';
+      // a driven browser (tests taking screenshots) gets the finished chart, not a frame of its animation
+      if (window.navigator.webdriver) option.animation = false;
       var chart = window.echarts.init(el, null, { locale: 'ZH' });
       chart.setOption(option);
       charts.push(chart);

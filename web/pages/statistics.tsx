@@ -68,7 +68,7 @@ function StatsRow(props: { d: DepartmentStats; rank: number }) {
       <th scope="row">
         <a href={`/dashboard/departments/${encodeURIComponent(d.id)}`}>{d.name}</a>
       </th>
-      <td>{LEVEL_NAME[d.level]}</td>
+      <td class="nowrap">{LEVEL_NAME[d.level]}</td>
       <td>
         <LightBadge light={d.light} />
       </td>
