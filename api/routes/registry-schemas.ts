@@ -49,13 +49,18 @@ const flags = {
   isCoordinationOffice: z.boolean().openapi({ description: '协调办公室 (督促检查, 第二十八条)' }),
 };
 
+/** What every department listing shows of a department. */
+const departmentBase = {
+  id: z.string(),
+  name: z.string(),
+  level,
+  levelName: z.enum(['自治区', '盟市', '旗县']),
+  parentId: z.string().nullable(),
+};
+
 export const departmentItem = z
   .object({
-    id: z.string(),
-    name: z.string(),
-    level,
-    levelName: z.enum(['自治区', '盟市', '旗县']),
-    parentId: z.string().nullable(),
+    ...departmentBase,
     ...flags,
     staffCount: z.number().int().openapi({ description: '当前在岗的共享工作专人数' }),
     noResponsibleStaff: z
@@ -93,11 +98,7 @@ export const updateDepartmentBody = z
 
 export const staffGapItem = z
   .object({
-    id: z.string(),
-    name: z.string(),
-    level,
-    levelName: z.enum(['自治区', '盟市', '旗县']),
-    parentId: z.string().nullable(),
+    ...departmentBase,
     lastStaffUntil: at.nullable().openapi({ description: '最后一位专人的离任时间; 从未登记过专人为 null' }),
   })
   .openapi('StaffGap');
