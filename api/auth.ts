@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Actor } from '../core/actor';
 import { hashKey } from '../core/identity/key-material';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db, Prisma } from '../prisma/client';
@@ -88,20 +89,21 @@ export function authenticate(db: Db) {
 
 /**
  * Records a denied attempt (第二十二条: no access beyond one's role). Used directly where the answer is a 404
- * that hides someone else's object, so ids do not leak but the attempt is still on record.
+ * that hides someone else's object, so ids do not leak but the attempt is still on record. `who`: an API key's
+ * Principal, or a workbench person's actorOf; only clientId, role and departmentId go on record.
  */
 export async function recordDenied(
   db: Db | Prisma.TransactionClient,
   req: Request,
-  principal: Principal,
+  who: Actor,
   detail: string,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
   await appendAudit(db, {
-    actor: principal.clientId,
+    actor: who.clientId,
     action: 'access_denied',
     target: `${req.method} ${req.originalUrl.split('?')[0]}`,
-    data: { role: principal.role, departmentId: principal.departmentId ?? null, detail, ...extra },
+    data: { role: who.role, departmentId: who.departmentId ?? null, detail, ...extra },
   });
 }
 

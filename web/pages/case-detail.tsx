@@ -3,12 +3,9 @@
  * the deadline with the calendar engine's day-by-day explanation, the mails and the grants. A case the person
  * may not see is the same 404 as one that does not exist, and the attempt is audited as the API audits it.
  */
-import type { Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import type { ComponentChildren } from 'preact';
 import type { AppDeps } from '../../api/deps';
-import type { Principal } from '../../api/auth';
-import { auditingDenials } from '../../api/denials';
-import { actorOf, type Person } from '../../core/people/accounts';
 import {
   caseDetail,
   type CaseDetail,
@@ -24,25 +21,10 @@ import {
   type ProcedureCode,
   type Stage,
 } from '../../procedures';
-import { personOf } from '../auth';
+import { auditedForPerson } from '../denials';
 import { chineseDate, chineseDateTime } from '../format';
+import { mailKindText } from '../labels';
 import { sendPage } from '../render';
-
-/**
- * A use-case run for a person, its AccessDenied put on record by the API's own auditingDenials (one
- * access_denied row naming the request), then answered as the use-case chose. The API's function takes a
- * key's Principal, of which recordDenied reads only clientId, role and departmentId: a person has no key.
- */
-export function auditedForPerson<T>(
-  deps: AppDeps,
-  req: Request,
-  res: Response,
-  work: (person: Person) => Promise<T>,
-): Promise<T> {
-  const person = personOf(res);
-  const principal: Principal = { ...actorOf(person), name: person.displayName, keyId: '', keyPrefix: '' };
-  return auditingDenials(deps.db, req, principal, () => work(person));
-}
 
 export const STATUS_LABELS: Record<string, string> = { OPEN: '办理中', CLOSED: '已办结' };
 
@@ -86,15 +68,6 @@ const ACTION_FIELDS: [string, string][] = [
 const REMINDER_LABELS: Record<string, string> = {
   half: '期限过半提醒',
   'day-before': '到期前一个工作日提醒',
-};
-
-export const MAIL_KIND_LABELS: Record<string, string> = {
-  new_case: '新案件通知',
-  reminder: '办理提醒',
-  overdue_staff: '逾期通知',
-  overdue_supervisor: '逾期督办',
-  outcome: '办理结果',
-  staff_gap: '专人缺位提醒',
 };
 
 const MAIL_STATUS: Record<string, { label: string; badge: string }> = {
@@ -455,7 +428,7 @@ function Mails(props: { d: CaseDetail }) {
                 const s = MAIL_STATUS[m.status] ?? { label: m.status, badge: '' };
                 return (
                   <tr>
-                    <td>{MAIL_KIND_LABELS[m.kind] ?? m.kind}</td>
+                    <td>{mailKindText(m.kind)}</td>
                     <td>{m.recipient}</td>
                     <td>{m.subject}</td>
                     <td>
@@ -555,9 +528,7 @@ export function casePage(r: Router, deps: AppDeps): void {
   // GET /cases/:id, written as a pattern so that Express does not decode (and choke on) the id itself
   r.get(/^\/cases\/[^/]+\/?$/, async (req, res, next) => {
     try {
-      const d = await auditedForPerson(deps, req, res, (person) =>
-        caseDetail(deps, actorOf(person), rawIdOf(req)),
-      );
+      const d = await auditedForPerson(deps, req, res, (actor) => caseDetail(deps, actor, rawIdOf(req)));
       sendPage(req, res, `案件详情 ${d.id}`, <CaseView d={d} />);
     } catch (e) {
       next(e);

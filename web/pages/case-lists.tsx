@@ -26,17 +26,12 @@ import {
   type DepartmentLevel,
   type DepartmentOption,
 } from '../../core/oversight/case-lists';
+import { LEVEL_NAME } from '../../core/registry/hierarchy';
 import { PROCEDURE_CODES, STAGE_LABELS, type ProcedureCode } from '../../procedures';
 import { personOf } from '../auth';
 import { sendTable, type Cell, type ExportTable } from '../export';
 import { chineseDate, chineseDateTime, procedureLabel } from '../format';
 import { sendPage } from '../render';
-
-const LEVEL_LABEL: Record<DepartmentLevel, string> = {
-  REGION: '自治区',
-  LEAGUE_CITY: '盟市',
-  BANNER_COUNTY: '旗县',
-};
 
 interface KindText {
   path: string;
@@ -168,7 +163,7 @@ function Filters(props: { result: CaseListResult; text: KindText }) {
         <select name="department">
           <option value="">全部部门</option>
           {byLevel.map((g) => (
-            <optgroup label={LEVEL_LABEL[g.level]}>
+            <optgroup label={LEVEL_NAME[g.level]}>
               {g.items.map((d) => (
                 <option value={d.id} selected={d.id === f.department}>
                   {d.name}
@@ -195,7 +190,7 @@ function Filters(props: { result: CaseListResult; text: KindText }) {
           <option value="">全部层级</option>
           {DEPARTMENT_LEVELS.map((l) => (
             <option value={l} selected={l === f.level}>
-              {LEVEL_LABEL[l]}
+              {LEVEL_NAME[l]}
             </option>
           ))}
         </select>
@@ -255,7 +250,7 @@ function Row(props: { item: CaseListItem; kind: CaseListKind }) {
       </td>
       <td>
         <span class="dept">{c.responsible.name}</span>
-        {c.responsible.level && <span class="badge">{LEVEL_LABEL[c.responsible.level]}</span>}
+        {c.responsible.level && <span class="badge">{LEVEL_NAME[c.responsible.level]}</span>}
         <div class="staff">
           {c.staff.length > 0 ? (
             `专人: ${c.staff.join('、')}`
@@ -368,7 +363,7 @@ function exportTable(text: KindText, items: CaseListItem[], truncated: boolean, 
     procedureLabel(c.procedure),
     c.requester?.name ?? '',
     c.responsible.name,
-    c.responsible.level ? LEVEL_LABEL[c.responsible.level] : '',
+    c.responsible.level ? LEVEL_NAME[c.responsible.level] : '',
     c.staff.length > 0 ? c.staff.join('、') : '无专人 (第二十七条)',
     { day: c.deadline },
     c.provisional ? '是' : '否',

@@ -12,12 +12,11 @@ import {
   type DepartmentFigures,
 } from '../../core/oversight/department-figures';
 import { onTimeRate } from '../../core/oversight/lights';
-import { actorOf } from '../../core/people/accounts';
 import { LEVEL_NAME } from '../../core/registry/hierarchy';
 import { PROCEDURES } from '../../procedures';
 import { chineseDate, chineseDateTime, chineseDay, percent } from '../format';
+import { auditedForPerson } from '../denials';
 import { sendPage } from '../render';
-import { auditedForPerson } from './case-detail';
 import { Chart, ChartScripts, chineseMonth, LightBadge, LightRule, workingDaysText } from './overview';
 
 const caseHref = (id: string) => `/dashboard/cases/${encodeURIComponent(id)}`;
@@ -288,8 +287,8 @@ export function DepartmentView(props: { f: DepartmentFigures }) {
 export function departmentPage(r: Router, deps: AppDeps): void {
   r.get('/departments/:id', async (req, res, next) => {
     try {
-      const f = await auditedForPerson(deps, req, res, (person) =>
-        departmentFigures(deps, actorOf(person), req.params.id),
+      const f = await auditedForPerson(deps, req, res, (actor) =>
+        departmentFigures(deps, actor, req.params.id),
       );
       sendPage(req, res, f.department.name, <DepartmentView f={f} />);
     } catch (e) {

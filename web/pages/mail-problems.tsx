@@ -5,11 +5,11 @@
  */
 import type { Request, Router } from 'express';
 import type { AppDeps } from '../../api/deps';
-import { actorOf } from '../../core/people/accounts';
 import { mailProblems, type MailProblems } from '../../core/oversight/mail-problems';
 import { chineseDateTime } from '../format';
+import { auditedForPerson } from '../denials';
+import { mailKindText } from '../labels';
 import { sendPage } from '../render';
-import { auditedForPerson, MAIL_KIND_LABELS } from './case-detail';
 
 const PAGE_SIZE = 50;
 
@@ -66,7 +66,7 @@ function FailedMailTable(props: { p: MailProblems; first: boolean }) {
                       '—'
                     )}
                   </td>
-                  <td>{MAIL_KIND_LABELS[m.kind] ?? m.kind}</td>
+                  <td>{mailKindText(m.kind)}</td>
                   <td>{m.recipient}</td>
                   <td>{m.subject}</td>
                   <td class="num">{m.attempts}</td>
@@ -133,8 +133,8 @@ export function mailProblemsPage(r: Router, deps: AppDeps): void {
   r.get('/mail-problems', async (req, res, next) => {
     try {
       const cursor = cursorOf(req);
-      const p = await auditedForPerson(deps, req, res, (person) =>
-        mailProblems(deps, actorOf(person), { limit: PAGE_SIZE, cursor }),
+      const p = await auditedForPerson(deps, req, res, (actor) =>
+        mailProblems(deps, actor, { limit: PAGE_SIZE, cursor }),
       );
       sendPage(
         req,

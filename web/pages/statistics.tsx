@@ -10,12 +10,11 @@ import {
   type DepartmentStats,
   type StatisticsFigures,
 } from '../../core/oversight/figures';
-import { actorOf } from '../../core/people/accounts';
 import { LEVEL_NAME } from '../../core/registry/hierarchy';
 import { PROCEDURES } from '../../procedures';
 import { chineseDate, percent } from '../format';
+import { auditedForPerson } from '../denials';
 import { sendPage } from '../render';
-import { auditedForPerson } from './case-detail';
 import { Chart, ChartScripts, LightBadge, LightRule, workingDaysText } from './overview';
 
 /** Chart labels: the region's prefix says nothing when every department has it. */
@@ -183,7 +182,7 @@ export function StatisticsView(props: { f: StatisticsFigures }) {
 export function statisticsPage(r: Router, deps: AppDeps): void {
   r.get('/statistics', async (req, res, next) => {
     try {
-      const f = await auditedForPerson(deps, req, res, (person) => statisticsFigures(deps, actorOf(person)));
+      const f = await auditedForPerson(deps, req, res, (actor) => statisticsFigures(deps, actor));
       sendPage(req, res, '统计', <StatisticsView f={f} />);
     } catch (e) {
       next(e);

@@ -1,0 +1,13 @@
+/** Words the pages share for stored codes (a code not listed is shown as it is). */
+
+/** Notification.kind: what a mail was sent for. */
+export const MAIL_KIND_LABELS: Record<string, string> = {
+  new_case: '新案件通知',
+  reminder: '办理提醒',
+  overdue_staff: '逾期通知',
+  overdue_supervisor: '逾期督办',
+  outcome: '办理结果',
+  staff_gap: '专人缺位提醒',
+};
+
+export const mailKindText = (kind: string): string => MAIL_KIND_LABELS[kind] ?? kind;
