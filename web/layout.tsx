@@ -15,6 +15,7 @@ const NAV: { href: string; label: string; roles: Person['role'][] }[] = [
   { href: '/dashboard/due-soon', label: '即将到期', roles: ['SUPERVISOR', 'ADMIN', 'DEPARTMENT'] },
   { href: '/dashboard/statistics', label: '统计', roles: ['SUPERVISOR', 'ADMIN'] },
   { href: '/dashboard/mail-problems', label: '邮件异常', roles: ['SUPERVISOR', 'ADMIN'] },
+  { href: '/dashboard/admin/accounts', label: '账号管理', roles: ['ADMIN'] },
 ];
 
 /** Page-specific style sheets, one per page family (assets/pages/). */

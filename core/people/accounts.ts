@@ -43,6 +43,10 @@ export const MIN_PASSWORD_LENGTH = 10;
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 let dummyHash: Promise<string> | undefined;
 
+const requireAdmin = (by: Actor, what: string) => {
+  if (by.role !== 'ADMIN') throw new DomainError('forbidden', 'forbidden', `只有管理员可以${what}`);
+};
+
 export interface NewAccount {
   username: string;
   displayName: string;
@@ -52,7 +56,7 @@ export interface NewAccount {
 }
 
 export async function createAccount(deps: AccountDeps, by: Actor, input: NewAccount): Promise<Person> {
-  if (by.role !== 'ADMIN') throw new DomainError('forbidden', 'forbidden', '只有管理员可以创建账号');
+  requireAdmin(by, '创建账号');
   const username = input.username.trim().toLowerCase();
   if (!/^[a-z0-9][a-z0-9._-]{2,39}$/.test(username))
     throw new DomainError(
@@ -140,5 +144,59 @@ export async function recordLogout(deps: AccountDeps, p: Person, source: string)
     action: 'logout',
     target: `user:${p.username}`,
     data: { source },
+  });
+}
+
+export interface AccountView extends Person {
+  departmentName: string | null;
+  disabledAt: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  createdBy: string;
+}
+
+/**
+ * Every account, enabled first, then by login name (people, not cases: a short list, no paging), and the
+ * departments a new department account may belong to.
+ */
+export async function listAccounts(
+  deps: AccountDeps,
+  by: Actor,
+): Promise<{ accounts: AccountView[]; departments: { id: string; name: string }[] }> {
+  requireAdmin(by, '查看账号');
+  const [users, departments] = await Promise.all([
+    deps.db.webUser.findMany({
+      include: { department: { select: { name: true } } },
+      orderBy: [{ disabledAt: { sort: 'asc', nulls: 'first' } }, { username: 'asc' }],
+    }),
+    deps.db.department.findMany({ select: { id: true, name: true }, orderBy: { id: 'asc' } }),
+  ]);
+  const accounts = users.map((u) => ({
+    ...personOf(u),
+    departmentName: u.department?.name ?? null,
+    disabledAt: u.disabledAt,
+    lastLoginAt: u.lastLoginAt,
+    createdAt: u.createdAt,
+    createdBy: u.createdBy,
+  }));
+  return { accounts, departments };
+}
+
+/**
+ * Disables an account at once: its sessions stop on their next request (personById refuses it). Kept, not
+ * deleted, so the audit chain's `user:<login>` rows keep naming someone. An administrator cannot disable
+ * their own account (nobody would be left to undo it).
+ */
+export async function disableAccount(deps: AccountDeps, by: Actor, username: string): Promise<void> {
+  requireAdmin(by, '停用账号');
+  if (by.clientId === `user:${username}`)
+    throw new DomainError('conflict', 'cannot_disable_self', '不能停用自己正在使用的账号');
+  const at = (deps.now ?? (() => new Date()))();
+  await deps.db.$transaction(async (tx) => {
+    const user = await tx.webUser.findUnique({ where: { username } });
+    if (!user) throw new DomainError('not_found', 'account_not_found', `没有账号 ${username}`);
+    if (user.disabledAt) throw new DomainError('conflict', 'account_disabled', `账号 ${username} 已停用`);
+    await tx.webUser.update({ where: { id: user.id }, data: { disabledAt: at } });
+    await appendAudit(tx, { actor: by.clientId, action: 'account_disabled', target: `user:${username}` });
   });
 }

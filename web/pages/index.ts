@@ -1,6 +1,7 @@
 /** Every workbench page, each in its own module; the router mounts them behind login and CSRF. */
 import express, { type Router } from 'express';
 import type { AppDeps } from '../../api/deps';
+import { accountsPage } from './accounts';
 import { caseListPages } from './case-lists';
 import { casePage } from './case-detail';
 import { departmentPage } from './department';
@@ -16,5 +17,6 @@ export function pageRoutes(deps: AppDeps): Router {
   statisticsPage(r, deps);
   casePage(r, deps);
   mailProblemsPage(r, deps);
+  accountsPage(r, deps);
   return r;
 }
