@@ -1,4 +1,5 @@
 /** Words the pages share for stored codes (a code not listed is shown as it is). */
+import { OUTCOME_LABELS, STAGE_LABELS, type Outcome, type Stage } from '../procedures';
 
 /** Notification.kind: what a mail was sent for. */
 export const MAIL_KIND_LABELS: Record<string, string> = {
@@ -11,3 +12,11 @@ export const MAIL_KIND_LABELS: Record<string, string> = {
 };
 
 export const mailKindText = (kind: string): string => MAIL_KIND_LABELS[kind] ?? kind;
+
+/** Case.status */
+export const CASE_STATUS_LABELS: Record<string, string> = { OPEN: '办理中', CLOSED: '已办结' };
+
+export const statusText = (status: string): string => CASE_STATUS_LABELS[status] ?? status;
+export const stageText = (stage: Stage): string => STAGE_LABELS[stage] ?? stage;
+export const outcomeText = (outcome: Outcome | null): string =>
+  outcome ? (OUTCOME_LABELS[outcome] ?? outcome) : '';

@@ -6,6 +6,9 @@
 import type { Request, Router } from 'express';
 import type { AppDeps } from '../../api/deps';
 import { mailProblems, type MailProblems } from '../../core/oversight/mail-problems';
+import { CaseLinkOrDash, departmentHref } from '../components/links';
+import { Section } from '../components/section';
+import { num, ScrollTable } from '../components/table';
 import { chineseDateTime } from '../format';
 import { auditedForPerson } from '../denials';
 import { mailKindText } from '../labels';
@@ -21,61 +24,39 @@ function cursorOf(req: Request): string | undefined {
 function FailedMailTable(props: { p: MailProblems; first: boolean }) {
   const { items, nextCursor } = props.p.failed;
   return (
-    <section aria-labelledby="failed-h">
-      <h2 id="failed-h">发送失败的邮件</h2>
+    <Section id="failed" title="发送失败的邮件">
       <p class="muted">
         邮件服务器拒收、不再重试的通知 (如地址不存在)。案件照常计时, 但收件人未获通知, 请核实地址后联系对方。
       </p>
       {items.length === 0 ? (
         <p>{props.first ? '没有发送失败的邮件。' : '没有更多了。'}</p>
       ) : (
-        <div class="table-scroll">
-          <table class="mails">
-            <caption>发送失败的邮件 (最新在前)</caption>
-            <thead>
-              <tr>
-                <th scope="col">记录时间</th>
-                <th scope="col">案件</th>
-                <th scope="col">承办部门</th>
-                <th scope="col">类别</th>
-                <th scope="col">收件人</th>
-                <th scope="col">主题</th>
-                <th scope="col" class="num">
-                  尝试次数
-                </th>
-                <th scope="col">错误</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((m) => (
-                <tr>
-                  <td>{chineseDateTime(m.createdAt)}</td>
-                  <td>
-                    {m.caseId ? (
-                      <a href={`/dashboard/cases/${encodeURIComponent(m.caseId)}`}>{m.caseId}</a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>
-                    {m.responsibleDepartment ? (
-                      <a href={`/dashboard/departments/${encodeURIComponent(m.responsibleDepartment.id)}`}>
-                        {m.responsibleDepartment.name}
-                      </a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>{mailKindText(m.kind)}</td>
-                  <td>{m.recipient}</td>
-                  <td>{m.subject}</td>
-                  <td class="num">{m.attempts}</td>
-                  <td class="error-text">{m.lastError ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          class="mails"
+          caption="发送失败的邮件 (最新在前)"
+          columns={['记录时间', '案件', '承办部门', '类别', '收件人', '主题', num('尝试次数'), '错误']}
+          rows={items}
+          row={(m) => (
+            <tr>
+              <td>{chineseDateTime(m.createdAt)}</td>
+              <td>
+                <CaseLinkOrDash id={m.caseId} />
+              </td>
+              <td>
+                {m.responsibleDepartment ? (
+                  <a href={departmentHref(m.responsibleDepartment.id)}>{m.responsibleDepartment.name}</a>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td>{mailKindText(m.kind)}</td>
+              <td>{m.recipient}</td>
+              <td>{m.subject}</td>
+              <td class="num">{m.attempts}</td>
+              <td class="error-text">{m.lastError ?? ''}</td>
+            </tr>
+          )}
+        />
       )}
       <nav class="pager" aria-label="分页">
         {!props.first && <a href="/dashboard/mail-problems">回到第一页</a>}
@@ -85,47 +66,36 @@ function FailedMailTable(props: { p: MailProblems; first: boolean }) {
           </a>
         )}
       </nav>
-    </section>
+    </Section>
   );
 }
 
 function StaffGaps(props: { p: MailProblems }) {
   const { staffGaps, moreStaffGaps } = props.p;
   return (
-    <section aria-labelledby="gaps-h">
-      <h2 id="gaps-h">无在岗专人的部门 (第二十七条)</h2>
+    <Section id="gaps" title="无在岗专人的部门 (第二十七条)">
       <p class="muted">这些部门的案件通知无人接收, 系统改为通知督促检查人员。请督促其明确专人并更新名单。</p>
       {staffGaps.length === 0 ? (
         <p>所有部门均有在岗专人。</p>
       ) : (
-        <div class="table-scroll">
-          <table>
-            <caption>没有在岗专人的部门 (按部门编码)</caption>
-            <thead>
-              <tr>
-                <th scope="col">部门</th>
-                <th scope="col">编码</th>
-                <th scope="col">层级</th>
-                <th scope="col">上一位专人离任</th>
-              </tr>
-            </thead>
-            <tbody>
-              {staffGaps.map((g) => (
-                <tr>
-                  <td>
-                    <a href={`/dashboard/departments/${encodeURIComponent(g.id)}`}>{g.name}</a>
-                  </td>
-                  <td>{g.id}</td>
-                  <td>{g.levelName}</td>
-                  <td>{g.lastStaffUntil ? chineseDateTime(new Date(g.lastStaffUntil)) : '从未登记专人'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          caption="没有在岗专人的部门 (按部门编码)"
+          columns={['部门', '编码', '层级', '上一位专人离任']}
+          rows={staffGaps}
+          row={(g) => (
+            <tr>
+              <td>
+                <a href={departmentHref(g.id)}>{g.name}</a>
+              </td>
+              <td>{g.id}</td>
+              <td>{g.levelName}</td>
+              <td>{g.lastStaffUntil ? chineseDateTime(new Date(g.lastStaffUntil)) : '从未登记专人'}</td>
+            </tr>
+          )}
+        />
       )}
       {moreStaffGaps && <p class="muted">部门过多, 仅列出前 {staffGaps.length} 个。</p>}
-    </section>
+    </Section>
   );
 }
 

@@ -1,92 +1,20 @@
 /**
  * 总览: the morning view. How many cases are open, due within 3 working days, overdue, answered late this
  * month; each department's traffic light (亮灯), red first. Department users see their own department.
- * Also the parts the department and statistics pages share (light badge, chart data, chart scripts).
  */
 import type { Router } from 'express';
 import type { AppDeps } from '../../api/deps';
 import { LEVEL_NAME } from '../../core/registry/hierarchy';
 import { actorOf } from '../../core/people/accounts';
 import { overviewFigures, type DepartmentLight, type OverviewFigures } from '../../core/oversight/figures';
-import { LIGHT_LABEL, type Light } from '../../core/oversight/lights';
 import { personOf } from '../auth';
-import { chineseDate } from '../format';
+import { Badge } from '../components/badge';
+import { LightBadge, LightRule, StaffInPost } from '../components/lights';
+import { departmentHref } from '../components/links';
+import { StatCard } from '../components/stat-card';
+import { num, ScrollTable } from '../components/table';
+import { chineseDate, chineseMonth } from '../format';
 import { sendPage } from '../render';
-
-export function LightBadge(props: { light: Light }) {
-  return <span class={`badge light ${props.light}`}>{LIGHT_LABEL[props.light]}</span>;
-}
-
-/** `2026-10` → `2026年10月` */
-export function chineseMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return `${y}年${m}月`;
-}
-
-/** A number of working days for people: `2.5`, `—` when there is none. */
-export function workingDaysText(n: number | null): string {
-  if (n === null) return '—';
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
-}
-
-/**
- * A chart: its container and its ECharts option as JSON for assets/charts.js (no inline script). The text
- * is escaped like any other (preact), so charts.js decodes the entities before JSON.parse. `rows`: one bar
- * per row in a horizontal chart, which charts.js makes tall enough for.
- */
-export function Chart(props: { id: string; label: string; option: object; rows?: number }) {
-  return (
-    <figure class="chart-figure">
-      <div
-        id={props.id}
-        class="chart"
-        role="img"
-        aria-label={props.label}
-        data-rows={props.rows === undefined ? undefined : String(props.rows)}
-      ></div>
-      <figcaption>{props.label}</figcaption>
-      <script type="application/json" class="chart-data" data-for={props.id}>
-        {JSON.stringify(props.option)}
-      </script>
-    </figure>
-  );
-}
-
-export function ChartScripts() {
-  return (
-    <>
-      <script src="/dashboard/assets/echarts.min.js" defer></script>
-      <script src="/dashboard/assets/charts.js" defer></script>
-    </>
-  );
-}
-
-function StatCard(props: { label: string; value: number; href?: string; tone?: string; note?: string }) {
-  const body = (
-    <>
-      <span class="stat-label">{props.label}</span>
-      <span class="stat-value">{props.value}</span>
-      {props.note && <span class="stat-note">{props.note}</span>}
-    </>
-  );
-  const cls = `stat card${props.tone && props.value > 0 ? ` ${props.tone}` : ''}`;
-  return props.href ? (
-    <a class={cls} href={props.href}>
-      {body}
-    </a>
-  ) : (
-    <div class={cls}>{body}</div>
-  );
-}
-
-export function LightRule(props: { grace: number }) {
-  return (
-    <p class="muted light-rule">
-      绿灯: 无逾期案件; 黄灯: 有逾期案件; 红灯: 有案件逾期超过 {props.grace} 个工作日 (督办宽限期)
-      或整改通知逾期。
-    </p>
-  );
-}
 
 function DepartmentRow(props: { d: DepartmentLight }) {
   const d = props.d;
@@ -96,7 +24,7 @@ function DepartmentRow(props: { d: DepartmentLight }) {
         <LightBadge light={d.light} />
       </td>
       <th scope="row">
-        <a href={`/dashboard/departments/${encodeURIComponent(d.id)}`}>{d.name}</a>
+        <a href={departmentHref(d.id)}>{d.name}</a>
       </th>
       <td>{LEVEL_NAME[d.level]}</td>
       <td class="num">{d.open}</td>
@@ -104,8 +32,10 @@ function DepartmentRow(props: { d: DepartmentLight }) {
       <td class="num">{d.overdue}</td>
       <td class="num">{d.maxOverdueWorkingDays ?? '—'}</td>
       <td class="num">{d.answeredLateThisMonth}</td>
-      <td class="num">{d.provisional > 0 ? <span class="badge yellow">临时 {d.provisional}</span> : '0'}</td>
-      <td>{d.staffInPost > 0 ? `${d.staffInPost} 人` : <span class="badge red">无专人</span>}</td>
+      <td class="num">{d.provisional > 0 ? <Badge tone="yellow">临时 {d.provisional}</Badge> : '0'}</td>
+      <td>
+        <StaffInPost count={d.staffInPost} />
+      </td>
     </tr>
   );
 }
@@ -137,52 +67,31 @@ export function Overview(props: { f: OverviewFigures }) {
       </section>
       {t.provisional > 0 && (
         <p class="notice" role="note">
-          <span class="badge yellow">临时期限</span> {t.provisional} 件在办案件的期限按临时日历推算
+          <Badge tone="yellow">临时期限</Badge> {t.provisional} 件在办案件的期限按临时日历推算
           (所在年度的放假安排尚未发布或加载), 安排公布后期限可能变化。
         </p>
       )}
       <h2>{f.scope === 'own' ? '本部门亮灯' : '各部门亮灯'}</h2>
       <LightRule grace={f.graceWorkingDays} />
-      {f.departments.length === 0 ? (
-        <p class="muted">没有可显示的部门。</p>
-      ) : (
-        <div class="table-scroll">
-          <table class="lights">
-            <caption>按亮灯排序: 红灯、黄灯、绿灯; 点击部门名称查看部门页</caption>
-            <thead>
-              <tr>
-                <th scope="col">亮灯</th>
-                <th scope="col">部门</th>
-                <th scope="col">层级</th>
-                <th scope="col" class="num">
-                  在办
-                </th>
-                <th scope="col" class="num">
-                  即将到期
-                </th>
-                <th scope="col" class="num">
-                  逾期
-                </th>
-                <th scope="col" class="num">
-                  最长逾期 (工作日)
-                </th>
-                <th scope="col" class="num">
-                  本月逾期答复
-                </th>
-                <th scope="col" class="num">
-                  临时期限
-                </th>
-                <th scope="col">专人</th>
-              </tr>
-            </thead>
-            <tbody>
-              {f.departments.map((d) => (
-                <DepartmentRow d={d} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ScrollTable
+        class="lights"
+        caption="按亮灯排序: 红灯、黄灯、绿灯; 点击部门名称查看部门页"
+        columns={[
+          '亮灯',
+          '部门',
+          '层级',
+          num('在办'),
+          num('即将到期'),
+          num('逾期'),
+          num('最长逾期 (工作日)'),
+          num('本月逾期答复'),
+          num('临时期限'),
+          '专人',
+        ]}
+        rows={f.departments}
+        empty="没有可显示的部门。"
+        row={(d) => <DepartmentRow d={d} />}
+      />
     </div>
   );
 }

@@ -12,10 +12,13 @@ import {
 } from '../../core/oversight/figures';
 import { LEVEL_NAME } from '../../core/registry/hierarchy';
 import { PROCEDURES } from '../../procedures';
-import { chineseDate, percent } from '../format';
+import { LightBadge, LightRule, StaffInPost } from '../components/lights';
+import { Chart, ChartScripts } from '../components/charts';
+import { departmentHref } from '../components/links';
+import { Empty, num, ScrollTable } from '../components/table';
+import { chineseDate, percent, workingDaysText } from '../format';
 import { auditedForPerson } from '../denials';
 import { sendPage } from '../render';
-import { Chart, ChartScripts, LightBadge, LightRule, workingDaysText } from './overview';
 
 /** Chart labels: the region's prefix says nothing when every department has it. */
 const shortName = (name: string) => name.replace(/^内蒙古自治区/, '') || name;
@@ -65,7 +68,7 @@ function StatsRow(props: { d: DepartmentStats; rank: number }) {
     <tr>
       <td class="num">{props.rank}</td>
       <th scope="row">
-        <a href={`/dashboard/departments/${encodeURIComponent(d.id)}`}>{d.name}</a>
+        <a href={departmentHref(d.id)}>{d.name}</a>
       </th>
       <td class="nowrap">{LEVEL_NAME[d.level]}</td>
       <td>
@@ -80,7 +83,9 @@ function StatsRow(props: { d: DepartmentStats; rank: number }) {
       <td class="num">{workingDaysText(d.meanWorkingDays)}</td>
       <td class="num">{d.overdue}</td>
       <td class="num">{d.maxOverdueWorkingDays ?? '—'}</td>
-      <td>{d.staffInPost > 0 ? `${d.staffInPost} 人` : <span class="badge red">无专人</span>}</td>
+      <td>
+        <StaffInPost count={d.staffInPost} />
+      </td>
     </tr>
   );
 }
@@ -96,61 +101,33 @@ export function StatisticsView(props: { f: StatisticsFigures }) {
         答复用时为收件日至答复日之间的 工作日数 (按各案件所用辖区配置的工作日历)。
       </p>
       <LightRule grace={f.graceWorkingDays} />
-      <div class="table-scroll">
-        <table class="stats">
-          <caption>
-            各部门时限情况, 按按时答复率 (高者在前, 无答复者在后)、再按逾期件数 (少者在前) 排名
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col" class="num">
-                排名
-              </th>
-              <th scope="col">部门</th>
-              <th scope="col">层级</th>
-              <th scope="col">亮灯</th>
-              <th scope="col" class="num">
-                案件
-              </th>
-              <th scope="col" class="num">
-                在办
-              </th>
-              <th scope="col" class="num">
-                已办结
-              </th>
-              <th scope="col" class="num">
-                已答复
-              </th>
-              <th scope="col" class="num">
-                按时答复率
-              </th>
-              <th scope="col" class="num">
-                用时中位数 (工作日)
-              </th>
-              <th scope="col" class="num">
-                平均用时 (工作日)
-              </th>
-              <th scope="col" class="num">
-                当前逾期
-              </th>
-              <th scope="col" class="num">
-                最长逾期 (工作日)
-              </th>
-              <th scope="col">专人</th>
-            </tr>
-          </thead>
-          <tbody>
-            {f.departments.map((d, i) => (
-              <StatsRow d={d} rank={i + 1} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable
+        class="stats"
+        caption="各部门时限情况, 按按时答复率 (高者在前, 无答复者在后)、再按逾期件数 (少者在前) 排名"
+        columns={[
+          num('排名'),
+          '部门',
+          '层级',
+          '亮灯',
+          num('案件'),
+          num('在办'),
+          num('已办结'),
+          num('已答复'),
+          num('按时答复率'),
+          num('用时中位数 (工作日)'),
+          num('平均用时 (工作日)'),
+          num('当前逾期'),
+          num('最长逾期 (工作日)'),
+          '专人',
+        ]}
+        rows={f.departments}
+        row={(d, i) => <StatsRow d={d} rank={i + 1} />}
+      />
       <div class="chart-grid">
         <section>
           <h2>各部门按时答复率</h2>
           {rated === 0 ? (
-            <p class="muted">尚无已答复的案件。</p>
+            <Empty>尚无已答复的案件。</Empty>
           ) : (
             <Chart
               id="chart-on-time"
@@ -163,7 +140,7 @@ export function StatisticsView(props: { f: StatisticsFigures }) {
         <section>
           <h2>各部门案件量 (按程序)</h2>
           {withCases === 0 ? (
-            <p class="muted">尚无案件。</p>
+            <Empty>尚无案件。</Empty>
           ) : (
             <Chart
               id="chart-volume"
