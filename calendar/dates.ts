@@ -6,7 +6,7 @@ import { CalendarInputError } from './errors';
 
 export const MS_PER_DAY = 86_400_000;
 /** Asia/Shanghai has had a fixed +08:00 offset (no DST) since 1991, which covers every supported date. */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // An instant must carry an explicit offset: a bare local time would depend on the server's zone.
@@ -94,6 +94,11 @@ export function parseDateOrInstant(input: unknown, field = 'from'): number {
     throw new CalendarInputError('invalid_instant', `${field} 不是有效时间：“${s}”`, field);
   }
   return Math.floor((ms + SHANGHAI_OFFSET_MS) / MS_PER_DAY);
+}
+
+/** The Beijing (Asia/Shanghai) calendar day of an instant, `YYYY-MM-DD`. */
+export function beijingDay(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** The exclusive instant ending a Shanghai calendar day: the next day's 00:00 at +08:00. */

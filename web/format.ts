@@ -1,7 +1,6 @@
 /** How the pages write dates and numbers: 2026年3月4日, Beijing time, whatever the server's zone. */
+import { beijingDay, SHANGHAI_OFFSET_MS } from '../calendar/dates';
 import { PROCEDURES, type ProcedureCode } from '../procedures';
-
-const BEIJING_MS = 8 * 3_600_000;
 
 /** `2026-03-04` → `2026年3月4日` */
 export function chineseDate(day: string): string {
@@ -11,12 +10,12 @@ export function chineseDate(day: string): string {
 
 /** An instant as its Beijing day: `2026年3月4日`. */
 export function chineseDay(at: Date): string {
-  return chineseDate(new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 10));
+  return chineseDate(beijingDay(at));
 }
 
 /** An instant with its Beijing time: `2026年3月4日 09:05`. */
 export function chineseDateTime(at: Date): string {
-  const b = new Date(at.getTime() + BEIJING_MS).toISOString();
+  const b = new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString();
   return `${chineseDate(b.slice(0, 10))} ${b.slice(11, 16)}`;
 }
 

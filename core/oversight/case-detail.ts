@@ -4,6 +4,7 @@
  * the mails sent for it and the grants it created. Visibility is the API's (loadVisibleCase): another
  * department's case is a 404 and an AccessDenied the entry point puts on record.
  */
+import { beijingDay } from '../../calendar/dates';
 import type { ExplanationEntry, WorkingDayCalendar } from '../../calendar/engine';
 import { CalendarInputError } from '../../calendar/errors';
 import type { Db } from '../../prisma/client';
@@ -11,6 +12,7 @@ import { codeOfDbEnum, type Outcome, type ProcedureCode, type Stage } from '../.
 import type { Actor } from '../actor';
 import { dbCalendar } from '../calendar/store';
 import { loadVisibleCase, visibleTo, type CaseRow } from '../cases/queries';
+import { grantInclude, grantRecord, type GrantRecord } from '../grants';
 
 export interface CaseDetailDeps {
   db: Db;
@@ -19,12 +21,6 @@ export interface CaseDetailDeps {
   /** the clock "working days left / overdue" are counted at; the wall clock unless given */
   now?: () => Date;
 }
-
-const BEIJING_MS = 8 * 3_600_000;
-
-/** The Beijing calendar day of an instant, `YYYY-MM-DD`. */
-export const beijingDay = (at: Date): string =>
-  new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 10);
 
 /**
  * Where a case stands against its deadline, in working days of its calendar. Before the deadline: working days
@@ -89,18 +85,6 @@ export interface MailEntry {
   sentAt: Date | null;
 }
 
-export interface GrantEntry {
-  id: string;
-  resourceId: string;
-  consumerDepartmentId: string;
-  scope: string;
-  purpose: string;
-  validUntil: Date | null;
-  createdAt: Date;
-  revokedAt: Date | null;
-  revokeReason: string | null;
-}
-
 export interface DeadlineExplanation {
   /** each day from the receipt day to the deadline day, counted or skipped with its reason */
   days: ExplanationEntry[];
@@ -142,7 +126,7 @@ export interface CaseDetail {
   /** null when the calendar cannot explain this span (outside its range) */
   explanation: DeadlineExplanation | null;
   mails: MailEntry[];
-  grants: GrantEntry[];
+  grants: GrantRecord[];
   /** department id → name, for every department the page names (parties, actors, grant consumers) */
   departmentNames: Record<string, string>;
   asOf: Date;
@@ -206,7 +190,11 @@ export async function caseDetail(deps: CaseDetailDeps, actor: Actor, rawId: stri
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     }),
-    db.grant.findMany({ where: { caseId: row.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    db.grant.findMany({
+      where: { caseId: row.id },
+      include: grantInclude,
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    }),
     row.resourceId
       ? db.resource.findUnique({ where: { id: row.resourceId }, select: { id: true, name: true } })
       : null,
@@ -286,17 +274,7 @@ export async function caseDetail(deps: CaseDetailDeps, actor: Actor, rawId: stri
     timeline,
     explanation: explain(calendar, row),
     mails: notifications,
-    grants: grants.map((g) => ({
-      id: g.id,
-      resourceId: g.resourceId,
-      consumerDepartmentId: g.consumerDepartmentId,
-      scope: g.scope,
-      purpose: g.purpose,
-      validUntil: g.validUntil,
-      createdAt: g.createdAt,
-      revokedAt: g.revokedAt,
-      revokeReason: g.revokeReason,
-    })),
+    grants: grants.map((g) => grantRecord(g, now)),
     departmentNames,
     asOf: now,
   };

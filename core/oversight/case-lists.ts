@@ -9,6 +9,7 @@
  */
 import { Prisma, type Db } from '../../prisma/client';
 import { codeOfDbEnum, PROCEDURES, type ProcedureCode, type Stage } from '../../procedures';
+import { beijingDay } from '../../calendar/dates';
 import { listProfiles, DEFAULT_PROFILE_ID } from '../../calendar/profiles';
 import type { DeadlineCalculator } from '../../calendar/schedule';
 import type { Actor } from '../actor';
@@ -99,11 +100,8 @@ export interface CaseListExport {
 }
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
-const BEIJING_MS = 8 * 3_600_000;
 const invalid = (detail: string) => new DomainError('invalid', 'invalid_filter', detail);
 
-export const beijingDay = (at: Date): string =>
-  new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 10);
 /** 00:00 Beijing of the day */
 const startOfDay = (day: string): Date => new Date(`${day}T00:00:00+08:00`);
 const nextDay = (day: string): Date => new Date(startOfDay(day).getTime() + 86_400_000);

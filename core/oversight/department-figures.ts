@@ -22,6 +22,7 @@ import {
 } from './figure-queries';
 import { graceOf, type DepartmentRef, type FigureDeps } from './figures';
 import { beijingDay, beijingMonthStart, lastMonths, onTimeRate, trafficLight, type Light } from './lights';
+import { FAILED_MAIL_COLUMNS } from './mail-problems';
 import { workingDayTable } from './working-day-table';
 
 /** How many overdue cases the page lists (the overdue page has them all, with paging). */
@@ -144,16 +145,7 @@ export async function departmentFigures(
       db.notification.count({ where: failedWhere }),
       db.notification.findMany({
         where: failedWhere,
-        select: {
-          id: true,
-          caseId: true,
-          kind: true,
-          recipient: true,
-          subject: true,
-          attempts: true,
-          lastError: true,
-          createdAt: true,
-        },
+        select: FAILED_MAIL_COLUMNS,
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
         take: FAILED_MAIL_LISTED,
       }),

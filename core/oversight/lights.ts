@@ -3,6 +3,7 @@
  * ranking of the statistics page, rates, and Beijing days and months. The SQL in figure-queries.ts counts;
  * these functions decide what the counts mean.
  */
+import { beijingDay, SHANGHAI_OFFSET_MS } from '../../calendar/dates';
 
 export type Light = 'green' | 'yellow' | 'red';
 
@@ -86,17 +87,13 @@ export function histogramStats(histogram: ReadonlyMap<number, number>): {
   return { median: (lo + hi) / 2, mean: sum / count };
 }
 
-const BEIJING_MS = 8 * 3_600_000;
-
-/** The Beijing calendar day of an instant, `YYYY-MM-DD`. */
-export function beijingDay(at: Date): string {
-  return new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 10);
-}
+// the one Beijing day of an instant (calendar/dates.ts), re-exported beside the month rules built on it
+export { beijingDay };
 
 /** The first instant of a Beijing month (`YYYY-MM`), `offset` months later (or earlier, negative). */
 export function beijingMonthStart(month: string, offset = 0): Date {
   const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1 + offset, 1) - BEIJING_MS);
+  return new Date(Date.UTC(y, m - 1 + offset, 1) - SHANGHAI_OFFSET_MS);
 }
 
 /** The Beijing month of an instant, `YYYY-MM`. */

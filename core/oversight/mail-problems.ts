@@ -33,6 +33,18 @@ export interface MailProblems {
   moreStaffGaps: boolean;
 }
 
+/** The columns a failed mail is listed with (邮件异常, 部门). */
+export const FAILED_MAIL_COLUMNS = {
+  id: true,
+  caseId: true,
+  kind: true,
+  recipient: true,
+  subject: true,
+  attempts: true,
+  lastError: true,
+  createdAt: true,
+} as const;
+
 /** Departments without staff are few (one row each); one page of this size is the whole list in practice. */
 const STAFF_GAP_LIMIT = 500;
 
@@ -59,16 +71,7 @@ export async function mailProblems(
           ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }
           : {}),
       },
-      select: {
-        id: true,
-        caseId: true,
-        kind: true,
-        recipient: true,
-        subject: true,
-        attempts: true,
-        lastError: true,
-        createdAt: true,
-      },
+      select: FAILED_MAIL_COLUMNS,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: q.limit + 1,
     }),

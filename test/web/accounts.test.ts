@@ -100,16 +100,13 @@ describe('第二十二条 accounts for people', () => {
     const page = await duban.get('/dashboard/admin/accounts');
     expect(page.status).toBe(403);
     const token = csrfOf((await duban.get('/dashboard')).text);
-    const post = await duban
-      .post('/dashboard/admin/accounts')
-      .type('form')
-      .send({
-        _csrf: token,
-        username: 'sneaky',
-        displayName: 'x',
-        role: 'ADMIN',
-        password: 'long-enough-pass',
-      });
+    const post = await duban.post('/dashboard/admin/accounts').type('form').send({
+      _csrf: token,
+      username: 'sneaky',
+      displayName: 'x',
+      role: 'ADMIN',
+      password: 'long-enough-pass',
+    });
     expect(post.status).toBe(403);
     expect(await api.tdb.db.webUser.count({ where: { username: 'sneaky' } })).toBe(0);
   });

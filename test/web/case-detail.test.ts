@@ -5,7 +5,6 @@
  * mail (550), so one mail fails for good as it would in production.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { loadBundledCalendar } from '../../calendar/bundled';
 import { actOnCase } from '../../core/cases/act';
@@ -13,15 +12,14 @@ import { startCase } from '../../core/cases/start';
 import { deadlinePosition } from '../../core/oversight/case-detail';
 import { createAccount } from '../../core/people/accounts';
 import { startMailCatcher, type MailCatcher } from '../../mail/catcher';
-import { createMailNotifier } from '../../mail/notifier';
-import { createMailTransport } from '../../mail/transport';
 import { seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
 import { startBrowser } from '../support/browser';
+import { mailingWorker } from '../support/mailing';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { virtualClock } from '../support/time';
 import { csrfOf, loginAgent } from '../support/web';
-import { createTestWorker, eventually } from '../support/worker';
+import { eventually } from '../support/worker';
 
 const REFUSING = 'qiqige@mzt.nmg.example';
 const RST = { clientId: 'client:rst', role: 'DEPARTMENT', departmentId: 'NMG-RST' } as const;
@@ -30,8 +28,7 @@ const MZT = { clientId: 'client:mzt', role: 'DEPARTMENT', departmentId: 'NMG-MZT
 let env: TestWorkflowEnvironment;
 let smtp: MailCatcher;
 let api: TestApi;
-let worker: Worker;
-let running: Promise<void>;
+let worker: Awaited<ReturnType<typeof mailingWorker>> | undefined;
 let p1: string;
 let p2: string;
 let deps: Parameters<typeof startCase>[0];
@@ -87,20 +84,14 @@ beforeAll(async () => {
       departmentId: 'NMG-GAT',
     },
   );
-  const from = 'noreply@gxcase.local';
-  const created = await createTestWorker({
+  const created = await mailingWorker({
     connection: env.nativeConnection,
     db: api.tdb.db,
     taskQueue: api.taskQueue,
-    notifier: createMailNotifier({
-      db: api.tdb.db,
-      transport: createMailTransport({ host: '127.0.0.1', port: smtp.smtpPort, secure: false, from }),
-      from,
-      publicBaseUrl: 'http://127.0.0.1:3000',
-    }),
+    smtpPort: smtp.smtpPort,
+    publicBaseUrl: 'http://127.0.0.1:3000',
   });
-  worker = created.worker;
-  running = worker.run();
+  worker = created;
 
   deps = {
     db: api.tdb.db,
@@ -140,8 +131,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await api?.close();
   await env?.teardown();
   await smtp?.stop();

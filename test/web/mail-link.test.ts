@@ -4,24 +4,22 @@
  * SMTP catcher, the link taken from the received mail's text and followed with a logged-out agent through the
  * real login form.
  */
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import request from 'supertest';
 import { loadConfig } from '../../config';
 import { startCase } from '../../core/cases/start';
 import { startMailCatcher, type MailCatcher } from '../../mail/catcher';
-import { createMailNotifier } from '../../mail/notifier';
-import { createMailTransport } from '../../mail/transport';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
+import { mailingWorker } from '../support/mailing';
 import { devServerAddress } from '../support/temporal';
 import { csrfOf } from '../support/web';
-import { createTestWorker, eventually } from '../support/worker';
+import { eventually } from '../support/worker';
 
 let api: TestApi;
 let smtp: MailCatcher;
 let connection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let worker: Awaited<ReturnType<typeof mailingWorker>> | undefined;
 let caseId: string | undefined;
 // the app's own public address (createTestApi's config), which the mails must point at
 const publicBaseUrl = loadConfig({}).publicBaseUrl;
@@ -33,20 +31,14 @@ beforeAll(async () => {
     NativeConnection.connect({ address: devServerAddress() }),
   ]);
   await seedDemoAccounts(api.tdb.db);
-  const from = 'noreply@gxcase.local';
-  const created = await createTestWorker({
+  const created = await mailingWorker({
     connection,
     db: api.tdb.db,
     taskQueue: api.taskQueue,
-    notifier: createMailNotifier({
-      db: api.tdb.db,
-      transport: createMailTransport({ host: '127.0.0.1', port: smtp.smtpPort, secure: false, from }),
-      from,
-      publicBaseUrl,
-    }),
+    smtpPort: smtp.smtpPort,
+    publicBaseUrl,
   });
-  worker = created.worker;
-  running = worker.run();
+  worker = created;
   ({ caseId } = await startCase(
     { db: api.tdb.db, temporal: api.temporal, calendars: created.calendars, taskQueue: api.taskQueue },
     {
@@ -64,8 +56,7 @@ afterAll(async () => {
       .getHandle(caseId)
       .terminate('test over')
       .catch(() => undefined);
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await connection?.close();
   await api?.close();
   await smtp?.stop();

@@ -6,24 +6,21 @@
  */
 import fs from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { startMailCatcher, type MailCatcher } from '../../mail/catcher';
-import { createMailNotifier } from '../../mail/notifier';
-import { createMailTransport } from '../../mail/transport';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, KEYS, type TestApi, type Who } from '../support/api';
 import { startBrowser, type BrowserHarness } from '../support/browser';
+import { mailingWorker } from '../support/mailing';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { sleepUntil, virtualClock } from '../support/time';
-import { createTestWorker, eventually } from '../support/worker';
+import { eventually } from '../support/worker';
 
 let env: TestWorkflowEnvironment;
 let smtp: MailCatcher;
 let api: TestApi;
-let worker: Worker;
-let running: Promise<void>;
+let worker: Awaited<ReturnType<typeof mailingWorker>> | undefined;
 let browser: BrowserHarness;
 /** A: 民政厅 asks 人社厅 (overdue); B: 公安厅 asks 民政厅 (no business of 人社厅); C: refused, then P2 (the chain) */
 const ids = {} as { a: string; b: string; c: string; p2: string };
@@ -57,20 +54,14 @@ beforeAll(async () => {
   await clock.sync();
   api = await createTestApi({ env, now: clock.now });
   await seedDemoAccounts(api.tdb.db);
-  const from = 'gxcase <noreply@gxcase.test>';
-  const created = await createTestWorker({
+  worker = await mailingWorker({
     connection: env.nativeConnection,
     db: api.tdb.db,
     taskQueue: api.taskQueue,
-    notifier: createMailNotifier({
-      db: api.tdb.db,
-      transport: createMailTransport({ host: '127.0.0.1', port: smtp.smtpPort, secure: false, from }),
-      from,
-      publicBaseUrl: 'http://127.0.0.1:3000',
-    }),
+    smtpPort: smtp.smtpPort,
+    publicBaseUrl: 'http://127.0.0.1:3000',
+    from: 'gxcase <noreply@gxcase.test>',
   });
-  worker = created.worker;
-  running = worker.run();
 
   ids.a = await start('mzt', 'browser-a', p1('SB-0003'));
   ids.b = await start('gat', 'browser-b', p1('MZ-0012'));
@@ -93,10 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
+  await worker?.stop();
   await api?.close();
   await smtp?.stop();
   await env?.teardown();

@@ -1,4 +1,5 @@
 /** The case lists as a file (CSV or .xlsx): the whole filter, one row a case. */
+import { beijingDay } from '../../../calendar/dates';
 import type { CaseListItem } from '../../../core/oversight/case-lists';
 import { LEVEL_NAME } from '../../../core/registry/hierarchy';
 import type { Cell, ExportTable } from '../../export';
@@ -37,7 +38,7 @@ export function exportTable(
     c.provisional ? '是' : '否',
     c.workingDays,
     stageText(c.stage),
-    { day: new Date(c.receivedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) },
+    { day: beijingDay(c.receivedAt) },
   ]);
   return {
     columns: EXPORT_HEADERS(text),
