@@ -1,6 +1,20 @@
 import { PROCEDURES, STAGE_LABELS, type Outcome, type Stage } from '../procedures';
 import type { ActionRejection, CaseAction, CaseStart, CaseState } from './types';
 
+/** Every case begins here: open, awaiting the responsible party's answer, nothing sent or started yet. */
+export function initialState(start: Pick<CaseStart, 'caseId' | 'procedure'>): CaseState {
+  return {
+    caseId: start.caseId,
+    procedure: start.procedure,
+    status: 'OPEN',
+    stage: 'awaiting_answer',
+    overdue: false,
+    answeredLate: false,
+    remindersSent: [],
+    childCaseIds: [],
+  };
+}
+
 export function stageName(stage: Stage): string {
   return STAGE_LABELS[stage] ?? stage;
 }

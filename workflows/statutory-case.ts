@@ -12,7 +12,7 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { Activities, NotifyInput } from '../activities/types';
-import { checkAction, isLate, outcomeOf } from './rules';
+import { checkAction, initialState, isLate, outcomeOf } from './rules';
 import {
   WORKFLOW_MESSAGES,
   type CaseAction,
@@ -73,16 +73,7 @@ function schedulePatch(s: Schedule) {
  * calendar engine. Overdue cases stay open and a late answer is recorded as late; the breach stays recorded.
  */
 export async function statutoryCase(start: CaseStart): Promise<CaseState> {
-  const state: CaseState = {
-    caseId: start.caseId,
-    procedure: start.procedure,
-    status: 'OPEN',
-    stage: 'awaiting_answer',
-    overdue: false,
-    answeredLate: false,
-    remindersSent: [],
-    childCaseIds: [],
-  };
+  const state: CaseState = initialState(start);
   let calendarChanged = false;
   const skippedReminders = new Set<string>();
   const deliveries: Promise<void>[] = [];

@@ -93,6 +93,17 @@ export const listClientsQuery = z
 
 export const listKeysQuery = z.object({ ...pageQuery }).strict();
 
+/** How a key is named in answers that are not the key's own view (issued, expiring, in use). */
+const keyBase = { id: z.string(), prefix: z.string(), label: z.string().nullable() };
+
+/** Who a client is: shared by the client's view and the caller's own (GET /me). */
+const clientParty = {
+  name: z.string(),
+  role,
+  departmentId: z.string().nullable(),
+  departmentName: z.string().nullable(),
+};
+
 export const keyStatus = z.enum(['active', 'expired', 'revoked']);
 
 export const keyView = z
@@ -112,10 +123,7 @@ export const keyView = z
 export const clientView = z
   .object({
     id: z.string(),
-    name: z.string(),
-    role,
-    departmentId: z.string().nullable(),
-    departmentName: z.string().nullable(),
+    ...clientParty,
     createdAt: iso,
     createdBy: z.string().nullable(),
     revokedAt: iso.nullable(),
@@ -126,9 +134,7 @@ export const clientView = z
 
 export const issuedKey = z
   .object({
-    id: z.string(),
-    prefix: z.string(),
-    label: z.string().nullable(),
+    ...keyBase,
     createdAt: iso,
     expiresAt: iso.nullable(),
     secret: z
@@ -141,12 +147,7 @@ const notice = z.string().openapi({ description: '中文提示: 密钥只显示�
 
 export const createdClient = z.object({ client: clientView, key: issuedKey, notice });
 
-export const expiringKey = z.object({
-  id: z.string(),
-  prefix: z.string(),
-  label: z.string().nullable(),
-  expiresAt: iso,
-});
+export const expiringKey = z.object({ ...keyBase, expiresAt: iso });
 
 export const issuedKeyResponse = z.object({
   key: issuedKey,
@@ -159,15 +160,10 @@ export const issuedKeyResponse = z.object({
 export const meView = z
   .object({
     clientId: z.string(),
-    name: z.string(),
-    role,
-    departmentId: z.string().nullable(),
-    departmentName: z.string().nullable(),
+    ...clientParty,
     key: z
       .object({
-        id: z.string(),
-        prefix: z.string(),
-        label: z.string().nullable(),
+        ...keyBase,
         createdAt: iso,
         expiresAt: iso.nullable(),
       })

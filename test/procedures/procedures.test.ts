@@ -13,7 +13,7 @@ import {
   type ActionType,
   type ProcedureCode,
 } from '../../procedures';
-import { checkAction, outcomeOf } from '../../workflows/rules';
+import { checkAction, initialState, outcomeOf } from '../../workflows/rules';
 import type { CaseAction, CaseStart, CaseState } from '../../workflows/types';
 
 const startOf = (procedure: ProcedureCode): CaseStart => ({
@@ -27,16 +27,7 @@ const startOf = (procedure: ProcedureCode): CaseStart => ({
   rootCaseId: 'GX-2026-000001',
   details: {},
 });
-const waiting = (procedure: ProcedureCode): CaseState => ({
-  caseId: 'x',
-  procedure,
-  status: 'OPEN',
-  stage: 'awaiting_answer',
-  overdue: false,
-  answeredLate: false,
-  remindersSent: [],
-  childCaseIds: [],
-});
+const waiting = (procedure: ProcedureCode): CaseState => initialState({ caseId: 'x', procedure });
 
 /** A complete, valid action of each type, taken by `actor`. */
 function actionOf(type: ActionType, actor: string): CaseAction {
