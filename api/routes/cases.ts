@@ -53,6 +53,12 @@ const caseIdPath = z.object({ id: z.string().max(64).openapi({ example: 'GX-2026
  */
 export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
   const { db } = deps;
+  /** An idempotent start: 201 the first time, 200 with the same answer for a retry with the same key. */
+  const createdOrRetried = <S>(schema: S, created: string, retried: string) => ({
+    201: { description: created, schema },
+    200: { description: retried, schema },
+  });
+  const idConflict = '案件编号已被另一个流程占用 (数据库与 Temporal 不一致, workflow_id_conflict)';
   const caseProblems = { 404: '案件不存在或调用方不是案件当事方 (二者不作区分, 以免泄露案件编号)' };
 
   api.add({
@@ -65,13 +71,14 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
     roles: ['DEPARTMENT'],
     headers: idempotencyHeader,
     body: startCaseBody,
-    responses: {
-      201: { description: '案件已创建, 流程已启动', schema: caseViewSchema },
-      200: { description: '同一 Idempotency-Key 的重试: 返回已创建的案件', schema: caseViewSchema },
-    },
+    responses: createdOrRetried(
+      caseViewSchema,
+      '案件已创建, 流程已启动',
+      '同一 Idempotency-Key 的重试: 返回已创建的案件',
+    ),
     problems: {
       422: '资源不存在、已停止共享, 或按办法不适用该程序 (如无条件共享资源无须申请); 受理时间倒签超过配置允许的工作日数 (received_too_early); 或 Idempotency-Key 已用于内容不同的请求',
-      503: '案件编号已被另一个流程占用 (数据库与 Temporal 不一致, workflow_id_conflict)',
+      503: idConflict,
     },
     async handle({ req, res, principal: p, body }) {
       const own = await ownDepartmentOf(db, req, p, '发起案件');
@@ -95,13 +102,14 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
     roles: ['SUPERVISOR', 'ADMIN'],
     headers: idempotencyHeader,
     body: changeEventBody,
-    responses: {
-      201: { description: '已为受影响部门启动目录更新案件', schema: changeEventResponse },
-      200: { description: '同一 Idempotency-Key 的重试', schema: changeEventResponse },
-    },
+    responses: createdOrRetried(
+      changeEventResponse,
+      '已为受影响部门启动目录更新案件',
+      '同一 Idempotency-Key 的重试',
+    ),
     problems: {
       422: '有部门不存在, 或 Idempotency-Key 已用于内容不同的请求',
-      503: '案件编号已被另一个流程占用 (数据库与 Temporal 不一致, workflow_id_conflict)',
+      503: idConflict,
     },
     async handle({ req, res, principal: p, body }) {
       const key = requireIdempotencyKey(req);

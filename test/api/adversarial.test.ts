@@ -12,16 +12,12 @@ import { KEYS } from '../support/api';
 import type request from 'supertest';
 import { encodeCursor } from '../../api/endpoint';
 import { loggableError } from '../../api/problem';
-import { createTestApi, type TestApi, type Who } from '../support/api';
-import { ContractChecker, fetchSpec } from '../support/contract';
+import type { TestApi, Who } from '../support/api';
+import { apiWithContract, type ContractChecker } from '../support/contract';
 
 let api: TestApi;
 let checker: ContractChecker;
-
-beforeAll(async () => {
-  api = await createTestApi();
-  checker = new ContractChecker(await fetchSpec(api.app));
-});
+beforeAll(async () => ([api, checker] = await apiWithContract()));
 afterAll(() => api?.close());
 
 /** Response conforms to the OpenAPI document for `method template`. */

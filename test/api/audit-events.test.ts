@@ -2,16 +2,12 @@
  * Supervisors read the share and query logs (第二十四条) through the API: filtered, newest first, paged
  * without gaps or repeats, and with a verdict on the hash chain.
  */
-import { createTestApi, type TestApi } from '../support/api';
-import { ContractChecker, fetchSpec } from '../support/contract';
+import type { TestApi } from '../support/api';
+import { apiWithContract, type ContractChecker } from '../support/contract';
 
 let api: TestApi;
 let checker: ContractChecker;
-
-beforeAll(async () => {
-  api = await createTestApi();
-  checker = new ContractChecker(await fetchSpec(api.app));
-});
+beforeAll(async () => ([api, checker] = await apiWithContract()));
 afterAll(() => api?.close());
 
 describe('第二十四条 the share and query logs through the API', () => {

@@ -6,6 +6,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Express } from 'express';
 import request from 'supertest';
+import { createTestApi, type TestApi } from './api';
 
 export interface OpenApiDoc {
   openapi: string;
@@ -88,4 +89,10 @@ export class ContractChecker {
     const validate = this.ajv.getSchema(ref) ?? this.ajv.compile({ $ref: ref });
     return validate(body) as boolean;
   }
+}
+
+/** The real app over a private seeded database, with a checker of its answers against its own OpenAPI document. */
+export async function apiWithContract(): Promise<[TestApi, ContractChecker]> {
+  const api = await createTestApi();
+  return [api, new ContractChecker(await fetchSpec(api.app))];
 }
