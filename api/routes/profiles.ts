@@ -21,6 +21,9 @@ const profileSchema = z
       .number()
       .int()
       .openapi({ description: '部门系统申报的受理时间 (receivedAt) 最多可早于登记时间的工作日数' }),
+    supervisionGraceWorkingDays: z.number().int().openapi({
+      description: '督办宽限期: 逾期超过这些工作日, 督办工作台把责任部门亮红灯',
+    }),
   })
   .openapi('JurisdictionProfile');
 
@@ -35,6 +38,7 @@ function view(p: JurisdictionProfile) {
     reminders: p.reminders,
     regionalRestDays: [...p.regionalRestDays],
     maxBackdateWorkingDays: p.maxBackdateWorkingDays,
+    supervisionGraceWorkingDays: p.supervisionGraceWorkingDays,
   };
 }
 

@@ -187,6 +187,31 @@ describe('督办工作台: a supervisor in a real browser', () => {
       expect(await page.locator('h1').innerText()).not.toBe('');
       await browser.screenshot(page, `workbench-${name}`);
     }
+    // a tablet held upright: the lists scroll sideways inside their box, the page itself does not
+    await page.setViewportSize({ width: 820, height: 1180 });
+    for (const [path, name] of [
+      ['/dashboard', 'overview'],
+      ['/dashboard/overdue', 'overdue'],
+    ] as const) {
+      await page.goto(`${browser.base}${path}`);
+      await page.waitForLoadState('networkidle');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await browser.screenshot(page, `workbench-${name}-tablet`);
+      expect([name, overflow]).toEqual([name, 0]);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('an administrator manages accounts on their own page', async () => {
+    const { page, problems } = await logIn('admin', '/dashboard/admin/accounts');
+    expect(await page.locator('h1').innerText()).toBe('账号管理');
+    await page.getByLabel('登录名').fill('xam-duban');
+    await page.getByLabel('姓名与单位').fill('锡林郭勒盟 督办员');
+    await page.getByLabel('角色').selectOption('SUPERVISOR');
+    await page.getByLabel(/初始密码/).fill('xam-initial-2026');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '创建' }).click()]);
+    expect(await page.locator('table').innerText()).toContain('锡林郭勒盟 督办员');
+    await browser.screenshot(page, 'workbench-accounts');
     expect(problems).toEqual([]);
   });
 });
