@@ -72,6 +72,7 @@ export function Layout(props: { title: string; ctx: PageContext; children: Compo
               <span>
                 {person.displayName} · {ROLE_LABEL[person.role]}
               </span>
+              <a href="/dashboard/password">修改密码</a>
               <input type="hidden" name="_csrf" value={csrf} />
               <button type="submit">退出</button>
             </form>

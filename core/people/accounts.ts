@@ -200,3 +200,28 @@ export async function disableAccount(deps: AccountDeps, by: Actor, username: str
     await appendAudit(tx, { actor: by.clientId, action: 'account_disabled', target: `user:${username}` });
   });
 }
+
+/** A person changes their own password: the current one first, so a session left open is not enough. */
+export async function changeOwnPassword(
+  deps: AccountDeps,
+  person: Person,
+  input: { current: string; next: string },
+): Promise<void> {
+  if (input.next.length < MIN_PASSWORD_LENGTH)
+    throw new DomainError('invalid', 'weak_password', `新密码至少 ${MIN_PASSWORD_LENGTH} 位`);
+  if (input.next === input.current)
+    throw new DomainError('invalid', 'same_password', '新密码不能与当前密码相同');
+  const user = await deps.db.webUser.findUnique({ where: { id: person.id } });
+  if (!user || user.disabledAt) throw new DomainError('forbidden', 'forbidden', '账号已停用');
+  if (!(await argon2.verify(user.passwordHash, input.current).catch(() => false)))
+    throw new DomainError('invalid', 'wrong_password', '当前密码不正确');
+  const passwordHash = await argon2.hash(input.next, HASH_OPTIONS);
+  await deps.db.$transaction(async (tx) => {
+    await tx.webUser.update({ where: { id: user.id }, data: { passwordHash } });
+    await appendAudit(tx, {
+      actor: `user:${user.username}`,
+      action: 'password_changed',
+      target: `user:${user.username}`,
+    });
+  });
+}

@@ -129,4 +129,27 @@ describe('第二十二条 accounts for people', () => {
       .send({ _csrf: token });
     expect(self.status).toBe(409);
   });
+
+  test('a person changes their own password: the current one first, then only the new one works', async () => {
+    const rst = await loginAgent(api.app, 'rst');
+    const form = await rst.get('/dashboard/password');
+    expect(form.status).toBe(200);
+    const token = csrfOf(form.text);
+    const change = (current: string, next: string) =>
+      rst.post('/dashboard/password').type('form').send({ _csrf: token, current, next });
+    const wrong = await change('not-my-password', 'rst-new-pass-2027');
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('当前密码不正确');
+    const weak = await change('rst-demo-2026', 'short');
+    expect(weak.status).toBe(400);
+    expect(weak.text).toContain('新密码至少 10 位');
+    const ok = await change('rst-demo-2026', 'rst-new-pass-2027');
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('密码已修改');
+    expect((await loginWith('rst', 'rst-demo-2026')).status).toBe(401);
+    expect((await loginWith('rst', 'rst-new-pass-2027')).status).toBe(303);
+    const audit = await api.tdb.db.auditLog.findMany({ where: { action: 'password_changed' } });
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0].data)).not.toContain('rst-new-pass-2027');
+  });
 });

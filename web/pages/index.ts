@@ -7,6 +7,7 @@ import { casePage } from './case-detail';
 import { departmentPage } from './department';
 import { mailProblemsPage } from './mail-problems';
 import { overviewPage } from './overview';
+import { passwordPage } from './password';
 import { statisticsPage } from './statistics';
 
 export function pageRoutes(deps: AppDeps): Router {
@@ -18,5 +19,6 @@ export function pageRoutes(deps: AppDeps): Router {
   casePage(r, deps);
   mailProblemsPage(r, deps);
   accountsPage(r, deps);
+  passwordPage(r, deps);
   return r;
 }
