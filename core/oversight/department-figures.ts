@@ -22,7 +22,7 @@ import {
 } from './figure-queries';
 import { graceOf, type DepartmentRef, type FigureDeps } from './figures';
 import { beijingDay, beijingMonthStart, lastMonths, onTimeRate, trafficLight, type Light } from './lights';
-import { FAILED_MAIL_COLUMNS } from './mail-problems';
+import { FAILED_MAIL_COLUMNS, type FailedMail } from './mail-problems';
 import { workingDayTable } from './working-day-table';
 
 /** How many overdue cases the page lists (the overdue page has them all, with paging). */
@@ -52,16 +52,8 @@ export interface StaffLine {
   activeFrom: Date;
 }
 
-export interface FailedMailLine {
-  id: string;
-  caseId: string | null;
-  kind: string;
-  recipient: string;
-  subject: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: Date;
-}
+/** A failed mail as the department page lists it (its department is the page's own). */
+export type FailedMailLine = Omit<FailedMail, 'responsibleDepartment'>;
 
 export interface DepartmentFigures extends OpenFigures, AnswerFigures {
   department: DepartmentRef & { parentId: string | null };

@@ -12,14 +12,24 @@ export function csrfOf(html: string): string {
   return m[1];
 }
 
-export async function loginAgent(app: Express, username: DemoLogin): Promise<request.Agent> {
+/** Logs in through the form with any account; `status` is the answer (303 logged in, 401 refused). */
+export async function loginWithPassword(
+  app: Express,
+  username: string,
+  password: string,
+): Promise<{ agent: request.Agent; status: number }> {
   const agent = request.agent(app);
   const form = await agent.get('/dashboard/login');
-  const password = DEMO_ACCOUNTS.find((a) => a.username === username)?.password ?? '';
   const res = await agent
     .post('/dashboard/login')
     .type('form')
     .send({ _csrf: csrfOf(form.text), username, password });
-  if (res.status !== 303) throw new Error(`login as ${username} failed: ${res.status}`);
+  return { agent, status: res.status };
+}
+
+export async function loginAgent(app: Express, username: DemoLogin): Promise<request.Agent> {
+  const password = DEMO_ACCOUNTS.find((a) => a.username === username)?.password ?? '';
+  const { agent, status } = await loginWithPassword(app, username, password);
+  if (status !== 303) throw new Error(`login as ${username} failed: ${status}`);
   return agent;
 }

@@ -2,10 +2,9 @@
  * Administrators manage people's accounts (第二十二、二十四条: each person acts under their own identity, and
  * creating or disabling an account is on record). Real app, real Postgres, the real forms.
  */
-import request from 'supertest';
 import { seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
-import { csrfOf, loginAgent } from '../support/web';
+import { csrfOf, loginAgent, loginWithPassword } from '../support/web';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -14,15 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-async function loginWith(username: string, password: string) {
-  const agent = request.agent(api.app);
-  const form = await agent.get('/dashboard/login');
-  const res = await agent
-    .post('/dashboard/login')
-    .type('form')
-    .send({ _csrf: csrfOf(form.text), username, password });
-  return { agent, status: res.status };
-}
+const loginWith = (username: string, password: string) => loginWithPassword(api.app, username, password);
 
 describe('第二十二条 accounts for people', () => {
   test('an administrator creates a department account; it logs in and sees its own department only', async () => {

@@ -5,7 +5,6 @@
  * mail (550), so one mail fails for good as it would in production.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import request from 'supertest';
 import { loadBundledCalendar } from '../../calendar/bundled';
 import { actOnCase } from '../../core/cases/act';
 import { startCase } from '../../core/cases/start';
@@ -18,7 +17,7 @@ import { startBrowser } from '../support/browser';
 import { mailingWorker } from '../support/mailing';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { virtualClock } from '../support/time';
-import { csrfOf, loginAgent } from '../support/web';
+import { loginAgent, loginWithPassword } from '../support/web';
 import { eventually } from '../support/worker';
 
 const REFUSING = 'qiqige@mzt.nmg.example';
@@ -35,13 +34,8 @@ let deps: Parameters<typeof startCase>[0];
 
 /** Logs in through the form with an account the demo seed does not have (a department party to nothing here). */
 async function loginAs(username: string, password: string) {
-  const agent = request.agent(api.app);
-  const form = await agent.get('/dashboard/login');
-  const res = await agent
-    .post('/dashboard/login')
-    .type('form')
-    .send({ _csrf: csrfOf(form.text), username, password });
-  expect(res.status).toBe(303);
+  const { agent, status } = await loginWithPassword(api.app, username, password);
+  expect(status).toBe(303);
   return agent;
 }
 
