@@ -5,6 +5,8 @@
 import type { Db, Prisma } from '../prisma/client';
 import { verifyAuditChain } from '../audit/log';
 import { DomainError } from './errors';
+import { AccessDenied, type Actor } from './actor';
+import { scopeOf } from './supervision-scope';
 import { decodeCursor, pageFrom } from './paging';
 
 export interface AuditDeps {
@@ -47,10 +49,22 @@ function idBefore(cursor: string): bigint {
   return BigInt(id);
 }
 
+/**
+ * The log is the region's (第二十四条): its rows name clients and targets, not one department, so a 盟市
+ * supervisor (core/supervision-scope.ts) cannot be shown its part of it; regional oversight and admins only.
+ */
+async function requireWholeScope(deps: AuditDeps, actor: Actor): Promise<void> {
+  if ((await scopeOf(deps.db, actor)) !== 'all') {
+    throw new AccessDenied('审计日志仅向自治区级督促检查人员和管理员开放');
+  }
+}
+
 export async function listAuditEvents(
   deps: AuditDeps,
+  actor: Actor,
   q: AuditFilter,
 ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+  await requireWholeScope(deps, actor);
   await deps.flushPending?.();
   const and: Prisma.AuditLogWhereInput[] = [];
   if (q.action) and.push({ action: q.action });
@@ -90,7 +104,8 @@ export interface ChainVerification {
 }
 
 /** Recomputes every hash (a full scan: slow on a large log). */
-export async function verifyAuditEvents(deps: AuditDeps): Promise<ChainVerification> {
+export async function verifyAuditEvents(deps: AuditDeps, actor: Actor): Promise<ChainVerification> {
+  await requireWholeScope(deps, actor);
   await deps.flushPending?.();
   const [broken, rows] = await Promise.all([verifyAuditChain(deps.db), deps.db.auditLog.count()]);
   return {

@@ -8,6 +8,7 @@ import { decideAccess, type Decision, type ShareType } from './access-decision';
 import { AccessDenied, type Actor } from './actor';
 import { DomainError } from './errors';
 import { grantInclude, grantRecord, type GrantRecord } from './grants';
+import { departmentInScope, scopeOf } from './supervision-scope';
 
 export interface DecideAccessInput {
   /** the department asking; a department system may leave it out (its own) and may ask only for its own */
@@ -52,6 +53,11 @@ export async function decideAndLog(
 ): Promise<LoggedDecision> {
   const { db } = deps;
   const department = departmentAskedAbout(actor, input.department);
+  const notFound = new DomainError('not_found', 'department_not_found', `部门 ${department} 不存在`);
+  // a 盟市 supervisor asks about its own 盟市 and 旗县 only (第十条): another department looks absent
+  if (!departmentInScope(await scopeOf(db, actor), department)) {
+    throw new AccessDenied('不在本级督促检查范围内的部门', { departmentId: department }, notFound);
+  }
   const [dept, resource] = await Promise.all([
     db.department.findUnique({ where: { id: department }, select: { id: true } }),
     db.resource.findUnique({
@@ -59,7 +65,7 @@ export async function decideAndLog(
       include: { stopNotices: { select: { effectiveAt: true, withdrawnAt: true, reason: true } } },
     }),
   ]);
-  if (!dept) throw new DomainError('not_found', 'department_not_found', `部门 ${department} 不存在`);
+  if (!dept) throw notFound;
   if (!resource) {
     throw new DomainError('not_found', 'resource_not_found', `目录中没有信息资源 ${input.resource}`);
   }

@@ -11,6 +11,7 @@ import { AccessDenied, type Actor } from './actor';
 import { DomainError } from './errors';
 import { decodeTimeCursor, pageFrom } from './paging';
 import { sharedResourceWhere, stopStateOf } from './registry/resource-stop';
+import { departmentInScope, scopeOf, type Scope } from './supervision-scope';
 
 export interface GrantDeps {
   db: Db;
@@ -72,11 +73,14 @@ export function grantRecord(g: GrantRow, now: Date): GrantRecord {
   };
 }
 
-/** A department sees the grants it uses and the grants on its own resources; supervisors and admins all. */
-function visibilityOf(a: Actor): Prisma.GrantWhereInput {
-  if (a.role !== 'DEPARTMENT') return {};
-  const own = a.departmentId ?? '(none)';
-  return { OR: [{ consumerDepartmentId: own }, { resource: { providerDepartmentId: own } }] };
+/**
+ * A department sees the grants it uses and the grants on its own resources; a 盟市 supervisor those whose
+ * consumer or provider is in its scope (core/supervision-scope.ts); regional oversight and admins all.
+ */
+function visibilityOf(s: Scope): Prisma.GrantWhereInput {
+  if (s === 'all') return {};
+  const ids = [...s];
+  return { OR: [{ consumerDepartmentId: { in: ids } }, { resource: { providerDepartmentId: { in: ids } } }] };
 }
 
 /** The `active` filter in SQL (not after the page is cut), so pages stay full and cursors stay valid. */
@@ -103,7 +107,7 @@ export async function listGrants(
   q: GrantFilter,
 ): Promise<{ items: GrantRecord[]; nextCursor: string | null }> {
   const now = clockOf(deps);
-  const and: Prisma.GrantWhereInput[] = [visibilityOf(actor)];
+  const and: Prisma.GrantWhereInput[] = [visibilityOf(await scopeOf(deps.db, actor))];
   if (q.resource) and.push({ resourceId: q.resource });
   if (q.consumer) and.push({ consumerDepartmentId: q.consumer });
   if (q.active === true) and.push(activeWhere(now));
@@ -132,10 +136,10 @@ async function loadVisible(deps: GrantDeps, actor: Actor, id: string): Promise<G
   const notFound = new DomainError('not_found', 'grant_not_found', `共享授权 ${id} 不存在`);
   const row = await deps.db.grant.findUnique({ where: { id }, include: grantInclude });
   if (!row) throw notFound;
-  const own = actor.departmentId;
+  const scope = await scopeOf(deps.db, actor);
   const visible =
-    actor.role !== 'DEPARTMENT' ||
-    (!!own && (row.consumerDepartmentId === own || row.resource.providerDepartmentId === own));
+    departmentInScope(scope, row.consumerDepartmentId) ||
+    departmentInScope(scope, row.resource.providerDepartmentId);
   if (!visible) throw new AccessDenied('grant of other departments', { grantId: id }, notFound);
   return row;
 }

@@ -145,6 +145,13 @@ export const DEMO_CLIENTS = [
     role: 'DEPARTMENT',
     departmentId: 'NMG-ZWFWJ',
   },
+  {
+    // supervision by level (第十条): sees 呼和浩特市 and its 旗县 only (core/supervision-scope.ts)
+    key: 'gx_0000000000b2_demo-hhht-supervisor-local-only',
+    name: '演示: 呼和浩特市督促检查',
+    role: 'SUPERVISOR',
+    departmentId: 'HHHT',
+  },
 ] as const;
 
 export async function seedDemoClients(db: Db): Promise<void> {
@@ -179,6 +186,14 @@ export const DEMO_ACCOUNTS = [
     displayName: '民政厅 共享专人',
     role: 'DEPARTMENT',
     departmentId: 'NMG-MZT',
+  },
+  {
+    // a 盟市 supervisor (第十条): 呼和浩特市 and its 旗县 only
+    username: 'hhht',
+    password: 'hhht-demo-2026',
+    displayName: '呼和浩特市 督办',
+    role: 'SUPERVISOR',
+    departmentId: 'HHHT',
   },
 ] as const;
 

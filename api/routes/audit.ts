@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { instantInput, pageOf, pageQuery, type ApiBuilder } from '../endpoint';
 import { closeAuthFailureBuckets } from '../auth-failure-audit';
+import { auditingDenials } from '../denials';
 import { listAuditEvents, verifyAuditEvents, type AuditDeps } from '../../core/audit-events';
 
 const instant = instantInput;
@@ -59,12 +60,14 @@ export function registerAuditRoutes(api: ApiBuilder, deps: AppDeps): void {
     roles: ['SUPERVISOR', 'ADMIN'],
     query: auditQuery,
     responses: { 200: { description: '一页日志', schema: pageOf(auditEvent) } },
-    async handle({ res, query: q }) {
-      const page = await listAuditEvents(audit, {
-        ...q,
-        since: q.since ? new Date(q.since) : undefined,
-        until: q.until ? new Date(q.until) : undefined,
-      });
+    async handle({ req, res, principal, query: q }) {
+      const page = await auditingDenials(db, req, principal, () =>
+        listAuditEvents(audit, principal, {
+          ...q,
+          since: q.since ? new Date(q.since) : undefined,
+          until: q.until ? new Date(q.until) : undefined,
+        }),
+      );
       res.json({
         items: page.items.map((e) => ({ ...e, at: e.at.toISOString() })),
         nextCursor: page.nextCursor,
@@ -81,8 +84,8 @@ export function registerAuditRoutes(api: ApiBuilder, deps: AppDeps): void {
     tag: 'audit',
     roles: ['SUPERVISOR', 'ADMIN'],
     responses: { 200: { description: '校验结果', schema: verification } },
-    async handle({ res }) {
-      const v = await verifyAuditEvents(audit);
+    async handle({ req, res, principal }) {
+      const v = await auditingDenials(db, req, principal, () => verifyAuditEvents(audit, principal));
       res.json({ ...v, checkedAt: v.checkedAt.toISOString() });
     },
   });

@@ -113,7 +113,9 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
     },
     async handle({ req, res, principal: p, body }) {
       const key = requireIdempotencyKey(req);
-      const { created, eventKey, trigger, cases } = await recordChangeEvent(caseDeps(deps), p, key, body);
+      const { created, eventKey, trigger, cases } = await auditingDenials(db, req, p, () =>
+        recordChangeEvent(caseDeps(deps), p, key, body),
+      );
       res.status(created ? 201 : 200).json({ eventKey, trigger, cases });
     },
   });

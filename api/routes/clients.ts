@@ -159,7 +159,7 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
     operationId: 'createClient',
     summary: '登记新的接入客户端 (部门业务系统、监督方或管理员) 并签发第一个密钥',
     description:
-      '部门业务系统 (DEPARTMENT) 只代表一个部门 (departmentId 必填); 监督方 (SUPERVISOR) 可属协调办公室、共享主管部门或统筹管理部门; 管理员不属任何部门。密钥只在响应中显示一次。',
+      '部门业务系统 (DEPARTMENT) 只代表一个部门 (departmentId 必填); 监督方 (SUPERVISOR) 可属协调办公室、共享主管部门、统筹管理部门或盟市级部门 (盟市级监督方只能查看和督办本盟市及所辖旗县的部门与案件, 第十条); 管理员不属任何部门。密钥只在响应中显示一次。',
     tag: 'identity',
     roles: ['ADMIN'],
     body: createClientBody,

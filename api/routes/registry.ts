@@ -128,8 +128,8 @@ function registerDepartmentRoutes(api: AuditedApi, core: RegistryDeps): void {
     query: staffGapQuery,
     responses: { 200: { description: '按编码排序的一页部门', schema: pageOf(staffGapItem) } },
     problems: { 400: '查询参数或分页游标无效' },
-    async handle({ res, query }) {
-      res.json(answer(pageOf(staffGapItem), await listStaffGaps(core, query)));
+    async handle({ res, principal, query }) {
+      res.json(answer(pageOf(staffGapItem), await listStaffGaps(core, principal, query)));
     },
   });
 }

@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
 import { AccessDenied, type Actor } from '../actor';
 import { DomainError } from '../errors';
 import { isResourceStopped } from '../registry/resource-stop';
+import { departmentInScope, scopeOf } from '../supervision-scope';
 import { currentCaseView, type CaseView } from './queries';
 import {
   IdempotencyKeyReused,
@@ -246,18 +247,30 @@ export interface ChangeEvent extends Trigger {
   receivedAt?: string;
 }
 
-/** A law revision or change of functions (第九条): one P5 case per department it touches. */
+/**
+ * A law revision or change of functions (第九条): one P5 case per department it touches. A 盟市 supervisor names
+ * only departments in its scope (第十条, core/supervision-scope.ts): another one is answered as if it did not
+ * exist, and the attempt is on record.
+ */
 export async function recordChangeEvent(deps: CaseDeps, actor: Actor, key: string, event: ChangeEvent) {
-  const known = await deps.db.department.findMany({
-    where: { id: { in: event.departmentIds } },
-    select: { id: true },
-  });
+  const [known, scope] = await Promise.all([
+    deps.db.department.findMany({ where: { id: { in: event.departmentIds } }, select: { id: true } }),
+    scopeOf(deps.db, actor),
+  ]);
   const missing = event.departmentIds.filter((d) => !known.some((k) => k.id === d));
-  if (missing.length > 0) {
-    throw new DomainError('unprocessable', 'unknown_department', `以下部门不存在: ${missing.join(', ')}`, {
-      departmentIds: missing,
+  const outside = event.departmentIds.filter((d) => !missing.includes(d) && !departmentInScope(scope, d));
+  const unknown = (ids: string[]) =>
+    new DomainError('unprocessable', 'unknown_department', `以下部门不存在: ${ids.join(', ')}`, {
+      departmentIds: ids,
     });
+  if (outside.length > 0) {
+    throw new AccessDenied(
+      '不在本级督促检查范围内的部门',
+      { departmentIds: outside },
+      unknown(event.departmentIds.filter((d) => missing.includes(d) || outside.includes(d))),
+    );
   }
+  if (missing.length > 0) throw unknown(missing);
   const receivedAt = event.receivedAt
     ? new Date(event.receivedAt).toISOString()
     : (deps.now?.() ?? new Date()).toISOString();

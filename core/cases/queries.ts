@@ -8,6 +8,7 @@ import { codeOfDbEnum, PROCEDURES, type ProcedureCode } from '../../procedures';
 import { AccessDenied, type Actor } from '../actor';
 import { DomainError } from '../errors';
 import { decodeTimeCursor, pageFrom } from '../paging';
+import { caseInScope, caseScopeWhere, scopeOf, type Scope } from '../supervision-scope';
 import { CASE_ID_PATTERN } from './case-ids';
 
 export type CaseRow = Prisma.CaseGetPayload<object>;
@@ -18,25 +19,22 @@ export interface CaseReadDeps {
 
 /** A case id as the system issues them (e.g. GX-2026-000123); anything else names no case. */
 
-/** Departments see the cases they are party to; oversight and administrators see all. */
-export function visibleTo(
-  a: Actor,
-  row: Pick<CaseRow, 'requesterDepartmentId' | 'responsibleDepartmentId'>,
-): boolean {
-  if (a.role !== 'DEPARTMENT') return true;
-  return (
-    !!a.departmentId &&
-    (row.requesterDepartmentId === a.departmentId || row.responsibleDepartmentId === a.departmentId)
-  );
-}
-
-/** Not-yours and nonexistent look the same (404), so ids do not leak; the attempt is still audited. */
-export async function loadVisibleCase(deps: CaseReadDeps, actor: Actor, rawId: string): Promise<CaseRow> {
+/**
+ * Not-yours and nonexistent look the same (404), so ids do not leak; the attempt is still audited. Who sees
+ * which case is core/supervision-scope.ts: departments their own, 盟市 oversight its 盟市 and 旗县, the region all.
+ * `scope`: the actor's, when the caller has already asked for it.
+ */
+export async function loadVisibleCase(
+  deps: CaseReadDeps,
+  actor: Actor,
+  rawId: string,
+  scope?: Scope,
+): Promise<CaseRow> {
   const notFound = new DomainError('not_found', 'case_not_found', `案件 ${rawId} 不存在`);
   if (!CASE_ID_PATTERN.test(rawId)) throw notFound;
   const row = await deps.db.case.findUnique({ where: { id: rawId } });
   if (!row) throw notFound;
-  if (!visibleTo(actor, row)) {
+  if (!caseInScope(scope ?? (await scopeOf(deps.db, actor)), row)) {
     throw new AccessDenied('case of other departments', { caseId: rawId }, notFound);
   }
   return row;
@@ -72,8 +70,8 @@ export function caseSummary(row: CaseRow) {
 export type CaseSummary = ReturnType<typeof caseSummary>;
 
 /** The summary with the timeline and the chain (P1→P2→P3) as far as the actor may see it. */
-export async function caseView(deps: CaseReadDeps, actor: Actor, row: CaseRow) {
-  const [events, related] = await Promise.all([
+export async function caseView(deps: CaseReadDeps, actor: Actor, row: CaseRow, scope?: Scope) {
+  const [events, related, s] = await Promise.all([
     deps.db.caseEvent.findMany({ where: { caseId: row.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
     deps.db.case.findMany({
       where: {
@@ -86,11 +84,12 @@ export async function caseView(deps: CaseReadDeps, actor: Actor, row: CaseRow) {
       select: { id: true, requesterDepartmentId: true, responsibleDepartmentId: true },
       orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
     }),
+    scope ?? scopeOf(deps.db, actor),
   ]);
   return {
     ...caseSummary(row),
     timeline: events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
-    chain: related.filter((c) => visibleTo(actor, c)).map((c) => c.id),
+    chain: related.filter((c) => caseInScope(s, c)).map((c) => c.id),
   };
 }
 
@@ -102,7 +101,8 @@ export async function currentCaseView(deps: CaseReadDeps, actor: Actor, caseId: 
 }
 
 export async function getCase(deps: CaseReadDeps, actor: Actor, rawId: string): Promise<CaseView> {
-  return caseView(deps, actor, await loadVisibleCase(deps, actor, rawId));
+  const scope = await scopeOf(deps.db, actor);
+  return caseView(deps, actor, await loadVisibleCase(deps, actor, rawId, scope), scope);
 }
 
 export interface CaseListQuery {
@@ -117,13 +117,9 @@ export interface CaseListQuery {
   dueBefore?: string;
 }
 
-/** Cases by due time; a department sees only those it is party to. */
+/** Cases by due time, those in the actor's scope (a department: those it is party to). */
 export async function listCases(deps: CaseReadDeps, actor: Actor, q: CaseListQuery) {
-  const and: Prisma.CaseWhereInput[] = [];
-  if (actor.role === 'DEPARTMENT') {
-    const own = actor.departmentId ?? '(none)';
-    and.push({ OR: [{ requesterDepartmentId: own }, { responsibleDepartmentId: own }] });
-  }
+  const and: Prisma.CaseWhereInput[] = [caseScopeWhere(await scopeOf(deps.db, actor))];
   if (q.department) {
     and.push({
       OR: [{ requesterDepartmentId: q.department }, { responsibleDepartmentId: q.department }],
@@ -164,12 +160,13 @@ export async function dataDispute(deps: CaseReadDeps, actor: Actor, q: { resourc
     },
     orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
   });
+  const scope = rows.length > 0 ? await scopeOf(deps.db, actor) : 'all';
   return {
     resourceId: q.resource,
     item: q.item,
     underVerification: rows.length > 0,
     cases: rows
-      .filter((r) => visibleTo(actor, r))
+      .filter((r) => caseInScope(scope, r))
       .map((r) => ({
         id: r.id,
         stage: r.stage,

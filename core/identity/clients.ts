@@ -99,16 +99,18 @@ export async function createClient(
         departmentId: input.departmentId,
       });
     }
+    // a 盟市 (盟行政公署/市人民政府) supervises its own 盟市 and the 旗县 below it (第十条, core/supervision-scope.ts)
     if (
       input.role === 'SUPERVISOR' &&
       !dept.isCoordinationOffice &&
       !dept.isShareAuthority &&
-      !dept.isManagementDept
+      !dept.isManagementDept &&
+      dept.level !== 'LEAGUE_CITY'
     ) {
       throw new DomainError(
         'unprocessable',
         'not_a_supervising_department',
-        `部门 ${dept.name} 不是协调办公室、共享主管部门或统筹管理部门, 不能登记为监督方`,
+        `部门 ${dept.name} 不是协调办公室、共享主管部门、统筹管理部门或盟市级部门, 不能登记为监督方`,
       );
     }
   }

@@ -1,8 +1,9 @@
 /**
  * 案件详情 for the supervisors' workbench (issue 12): one case as its parties and oversight see it — the facts,
  * the whole chain (P1 → P2 → P3), the timeline, the deadline with the calendar engine's day-by-day explanation,
- * the mails sent for it and the grants it created. Visibility is the API's (loadVisibleCase): another
- * department's case is a 404 and an AccessDenied the entry point puts on record.
+ * the mails sent for it and the grants it created. Visibility is the API's (loadVisibleCase, with the scope
+ * of core/supervision-scope.ts): another department's case, or one outside a 盟市 supervisor's 盟市, is a 404
+ * and an AccessDenied the entry point puts on record.
  */
 import { beijingDay } from '../../calendar/dates';
 import type { ExplanationEntry, WorkingDayCalendar } from '../../calendar/engine';
@@ -11,8 +12,9 @@ import type { Db } from '../../prisma/client';
 import { codeOfDbEnum, type Outcome, type ProcedureCode, type Stage } from '../../procedures';
 import type { Actor } from '../actor';
 import { dbCalendar } from '../calendar/store';
-import { loadVisibleCase, visibleTo, type CaseRow } from '../cases/queries';
+import { loadVisibleCase, type CaseRow } from '../cases/queries';
 import { grantInclude, grantRecord, type GrantRecord } from '../grants';
+import { caseInScope, scopeOf } from '../supervision-scope';
 
 export interface CaseDetailDeps {
   db: Db;
@@ -154,7 +156,8 @@ function explain(calendar: WorkingDayCalendar, row: CaseRow): DeadlineExplanatio
 
 /** One case with everything the case page shows; not visible to the actor → not_found (AccessDenied). */
 export async function caseDetail(deps: CaseDetailDeps, actor: Actor, rawId: string): Promise<CaseDetail> {
-  const row = await loadVisibleCase(deps, actor, rawId);
+  const scope = await scopeOf(deps.db, actor);
+  const row = await loadVisibleCase(deps, actor, rawId, scope);
   const { db } = deps;
   const [events, related, notifications, grants, resource, calendar] = await Promise.all([
     db.caseEvent.findMany({ where: { caseId: row.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
@@ -258,7 +261,7 @@ export async function caseDetail(deps: CaseDetailDeps, actor: Actor, rawId: stri
     details: asObject(row.details),
     position,
     chain: related
-      .filter((c) => visibleTo(actor, c))
+      .filter((c) => caseInScope(scope, c))
       .map((c) => ({
         id: c.id,
         procedure: codeOfDbEnum(c.procedure) ?? c.procedure,

@@ -17,6 +17,7 @@ import type { CalendarProvider } from '../calendar/provider';
 import { DomainError } from '../errors';
 import { decodeTimeCursor, encodeCursor } from '../paging';
 import { currentStaffWhere } from '../registry/staff';
+import { caseScopeSql, departmentInScope, scopeOf, type Scope } from '../supervision-scope';
 
 export type CaseListKind = 'overdue' | 'due-soon';
 export const CASE_LIST_SORTS = ['deadline', 'deadline_desc', 'received'] as const;
@@ -87,6 +88,8 @@ export interface CaseListResult {
   departments: DepartmentOption[];
   /** department users see only cases their department is party to */
   ownDepartmentOnly: boolean;
+  /** a 盟市 (or 旗县) supervisor sees only cases its departments are party to (第十条): its department */
+  supervisedFrom: { id: string; name: string } | null;
 }
 
 export interface CaseListExport {
@@ -160,17 +163,14 @@ function calendarCache(calendars: CalendarProvider) {
  * deadline within N working days is computed per profile (each has its own rest days).
  */
 async function whereOf(
-  actor: Actor,
+  scope: Scope,
   f: CaseListFilter,
   now: Date,
   today: string,
   calendarOf: (profileId: string) => Promise<DeadlineCalculator>,
 ): Promise<Prisma.Sql[]> {
   const conds: Prisma.Sql[] = [Prisma.sql`c.status = 'OPEN'`];
-  if (actor.role === 'DEPARTMENT') {
-    const own = actor.departmentId ?? '(none)';
-    conds.push(Prisma.sql`(c."requesterDepartmentId" = ${own} OR c."responsibleDepartmentId" = ${own})`);
-  }
+  if (scope !== 'all') conds.push(caseScopeSql(scope));
   if (f.kind === 'overdue') {
     conds.push(Prisma.sql`c."dueAt" <= ${now}`);
   } else {
@@ -316,14 +316,15 @@ async function read(
   const now = deps.now?.() ?? new Date();
   const today = beijingDay(now);
   const calendarOf = calendarCache(deps.calendars);
-  const conds = await whereOf(actor, f, now, today, calendarOf);
+  const scope = await scopeOf(deps.db, actor);
+  const conds = await whereOf(scope, f, now, today, calendarOf);
   // the default profile's calendar is loaded alongside (nearly every case uses it)
   const [rows, departments] = await Promise.all([
     queryRows(deps.db, conds, f.sort, cursor, take),
     listDepartments(deps.db),
     calendarOf(DEFAULT_PROFILE_ID),
   ]);
-  return { now, today, rows, departments, calendarOf };
+  return { now, today, rows, departments, calendarOf, scope };
 }
 
 /** One page (50) of a queue, with the department list for the filter. */
@@ -333,13 +334,14 @@ export async function listCaseQueue(
   filter: CaseListFilter,
   cursor?: string,
 ): Promise<CaseListResult> {
-  const { now, today, rows, departments, calendarOf } = await read(
+  const { now, today, rows, departments, calendarOf, scope } = await read(
     deps,
     actor,
     filter,
     cursor,
     PAGE_SIZE + 1,
   );
+  const supervised = actor.role === 'SUPERVISOR' && scope !== 'all';
   const page = rows.slice(0, PAGE_SIZE);
   const last = page[page.length - 1];
   const key = SORT_COLUMN[filter.sort].key;
@@ -350,8 +352,10 @@ export async function listCaseQueue(
     items: await itemsOf(deps, page, filter, now, today, departments, calendarOf),
     nextCursor:
       rows.length > PAGE_SIZE && last ? encodeCursor([(last[key] as Date).toISOString(), last.id]) : null,
-    departments,
+    // a department filters its own cases by any responsible department; a 盟市 supervisor by its own ones
+    departments: supervised ? departments.filter((d) => departmentInScope(scope, d.id)) : departments,
     ownDepartmentOnly: actor.role === 'DEPARTMENT',
+    supervisedFrom: supervised ? (departments.find((d) => d.id === actor.departmentId) ?? null) : null,
   };
 }
 

@@ -1,14 +1,16 @@
 /**
  * 部门: one department's figures for its page. Its cases (open/closed), on-time rate, median and mean working
  * days to answer, the overdue cases and the ten oldest open ones, its 专人 in post (第二十七条 gap flag), mail
- * to its staff that failed for good, and the last twelve months. A department user opens only its own page;
- * another department's page is answered as if it did not exist.
+ * to its staff that failed for good, and the last twelve months. A department user opens only its own page, a
+ * 盟市 supervisor those of its scope (core/supervision-scope.ts); any other page is answered as if it did not
+ * exist.
  */
 import type { DeadlineCalculator } from '../../calendar/schedule';
 import { codeOfDbEnum, type ProcedureCode } from '../../procedures';
 import { AccessDenied, type Actor } from '../actor';
 import { DomainError } from '../errors';
 import { currentStaffWhere } from '../registry/staff';
+import { departmentInScope, scopeOf } from '../supervision-scope';
 import {
   answerFiguresByDepartment,
   monthlyFigures,
@@ -89,8 +91,9 @@ export async function departmentFigures(
   departmentId: string,
 ): Promise<DepartmentFigures> {
   const notFound = new DomainError('not_found', 'department_not_found', `没有编码为 ${departmentId} 的部门`);
-  if (actor.role === 'DEPARTMENT' && actor.departmentId !== departmentId) {
-    throw new AccessDenied('部门用户只能查看本部门', { departmentId }, notFound);
+  if (!departmentInScope(await scopeOf(deps.db, actor), departmentId)) {
+    const reason = actor.role === 'DEPARTMENT' ? '部门用户只能查看本部门' : '不在本级督促检查范围内的部门';
+    throw new AccessDenied(reason, { departmentId }, notFound);
   }
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
@@ -118,9 +121,9 @@ export async function departmentFigures(
   const openWhere = { responsibleDepartmentId: departmentId, status: 'OPEN' as const };
   const [open, answers, rectifications, monthly, overdueRows, oldestRows, failedCount, failedItems] =
     await Promise.all([
-      openFiguresByDepartment(db, table, departmentId),
-      answerFiguresByDepartment(db, table, departmentId),
-      overdueRectificationsByDepartment(db, departmentId),
+      openFiguresByDepartment(db, table, [departmentId]),
+      answerFiguresByDepartment(db, table, [departmentId]),
+      overdueRectificationsByDepartment(db, [departmentId]),
       monthlyFigures(db, departmentId, beijingMonthStart(months[0])),
       db.case.findMany({
         where: { ...openWhere, dueAt: { lte: now } },

@@ -1,15 +1,19 @@
 /**
  * The aggregates behind the overview, department and statistics pages: GROUP BY over the read model in
  * Postgres, one row per department (or department and month/procedure), never the cases themselves.
- * `scope` is one department id, or null for all departments. A case counts for the department that owes
- * the answer (responsibleDepartmentId).
+ * `scope` is the departments counted (one for a department page, those of a 盟市 supervisor's scope,
+ * core/supervision-scope.ts), or null for all. A case counts for the department that owes the answer
+ * (responsibleDepartmentId).
  */
 import { Prisma, type Db } from '../../prisma/client';
 import { histogramStats } from './lights';
 import { beijingDateOf, cumOf, utcValue, type WorkingDayTable } from './working-day-table';
 
-const inScope = (scope: string | null): Prisma.Sql =>
-  scope === null ? Prisma.empty : Prisma.sql`AND c."responsibleDepartmentId" = ${scope}`;
+/** The departments figures are counted for: some, or null for all. */
+export type DepartmentIds = readonly string[] | null;
+
+const inScope = (scope: DepartmentIds): Prisma.Sql =>
+  scope === null ? Prisma.empty : Prisma.sql`AND c."responsibleDepartmentId" = ANY(${[...scope]}::text[])`;
 
 export interface OpenFigures {
   open: number;
@@ -37,7 +41,7 @@ export const NO_OPEN_FIGURES: OpenFigures = {
 export async function openFiguresByDepartment(
   db: Db,
   table: WorkingDayTable,
-  scope: string | null,
+  scope: DepartmentIds,
 ): Promise<Map<string, OpenFigures>> {
   const rows = await db.$queryRaw<
     {
@@ -113,7 +117,7 @@ export const NO_ANSWER_FIGURES: AnswerFigures = {
 export async function answerFiguresByDepartment(
   db: Db,
   table: WorkingDayTable,
-  scope: string | null,
+  scope: DepartmentIds,
 ): Promise<Map<string, AnswerFigures>> {
   const rows = await db.$queryRaw<
     { dept: string; closed: boolean; answered: boolean; late: boolean; wd: number | null; n: number }[]
@@ -154,7 +158,7 @@ export async function lateAnswersByDepartment(
   db: Db,
   from: Date,
   to: Date,
-  scope: string | null,
+  scope: DepartmentIds,
 ): Promise<Map<string, number>> {
   const rows = await db.$queryRaw<{ dept: string; n: number }[]>`
     SELECT c."responsibleDepartmentId" AS dept, count(*)::int AS n
@@ -168,7 +172,7 @@ export async function lateAnswersByDepartment(
 /** Cases per department and procedure (read-model enum value). */
 export async function volumeByProcedure(
   db: Db,
-  scope: string | null,
+  scope: DepartmentIds,
 ): Promise<{ dept: string; procedure: string; n: number }[]> {
   return db.$queryRaw`
     SELECT c."responsibleDepartmentId" AS dept, c.procedure::text AS procedure, count(*)::int AS n
@@ -213,7 +217,7 @@ export async function monthlyFigures(db: Db, departmentId: string, from: Date): 
  */
 export async function overdueRectificationsByDepartment(
   _db: Db,
-  _scope: string | null,
+  _scope: DepartmentIds,
 ): Promise<Map<string, number>> {
   return new Map();
 }

@@ -2,7 +2,8 @@
  * The supervisors' figures (issue 12): the overview's counts and traffic lights (总览) and the statistics of
  * all departments side by side (统计). Every number is an aggregate in Postgres (figure-queries.ts) with
  * working days counted on the profile's calendar (working-day-table.ts); the rules are in lights.ts.
- * Department users see their own department only; statistics are for oversight and administrators.
+ * Department users see their own department only, a 盟市 supervisor its 盟市's departments and the 旗县 below
+ * (core/supervision-scope.ts); statistics are for oversight and administrators.
  */
 import { DEFAULT_PROFILE_ID } from '../../calendar/profiles';
 import type { Db, DepartmentLevel } from '../../prisma/client';
@@ -10,6 +11,7 @@ import { codeOfDbEnum, PROCEDURE_CODES, type ProcedureCode } from '../../procedu
 import { AccessDenied, type Actor } from '../actor';
 import type { CalendarProvider } from '../calendar/provider';
 import { currentStaffWhere } from '../registry/staff';
+import { scopeIds, scopeOf } from '../supervision-scope';
 import {
   answerFiguresByDepartment,
   lateAnswersByDepartment,
@@ -19,6 +21,7 @@ import {
   overdueRectificationsByDepartment,
   volumeByProcedure,
   type AnswerFigures,
+  type DepartmentIds,
   type OpenFigures,
 } from './figure-queries';
 import {
@@ -60,8 +63,8 @@ export interface OverviewFigures {
   dueSoonWorkingDays: number;
   /** the default profile's supervision grace period (working days) */
   graceWorkingDays: number;
-  /** 'own': a department user's own department only */
-  scope: 'all' | 'own';
+  /** 'own': a department user's own department only; 'supervised': a 盟市 supervisor's departments (第十条) */
+  scope: 'all' | 'own' | 'supervised';
   totals: {
     open: number;
     dueSoon: number;
@@ -75,19 +78,13 @@ export interface OverviewFigures {
 
 const nowOf = (deps: FigureDeps): Date => deps.now?.() ?? new Date();
 
-/** The department a department user is limited to; null for oversight and administrators (all). */
-function scopeOf(actor: Actor): string | null | 'none' {
-  if (actor.role !== 'DEPARTMENT') return null;
-  return actor.departmentId ?? 'none';
-}
-
 export function graceOf(table: WorkingDayTable): number {
   return (table.profiles.find((p) => p.id === DEFAULT_PROFILE_ID) ?? table.profiles[0]).graceWorkingDays;
 }
 
-async function departmentsIn(db: Db, scope: string | null): Promise<DepartmentRef[]> {
+async function departmentsIn(db: Db, scope: DepartmentIds): Promise<DepartmentRef[]> {
   return db.department.findMany({
-    where: scope === null ? {} : { id: scope },
+    where: scope === null ? {} : { id: { in: [...scope] } },
     select: { id: true, name: true, level: true },
     orderBy: { id: 'asc' },
   });
@@ -96,11 +93,11 @@ async function departmentsIn(db: Db, scope: string | null): Promise<DepartmentRe
 async function staffInPostByDepartment(
   db: Db,
   now: Date,
-  scope: string | null,
+  scope: DepartmentIds,
 ): Promise<Map<string, number>> {
   const rows = await db.staff.groupBy({
     by: ['departmentId'],
-    where: { ...currentStaffWhere(now), ...(scope === null ? {} : { departmentId: scope }) },
+    where: { ...currentStaffWhere(now), ...(scope === null ? {} : { departmentId: { in: [...scope] } }) },
     _count: { _all: true },
   });
   return new Map(rows.map((r) => [r.departmentId, r._count._all]));
@@ -112,17 +109,17 @@ export async function overviewFigures(deps: FigureDeps, actor: Actor): Promise<O
   const today = beijingDay(now);
   const month = beijingMonth(now);
   const table = await workingDayTable(deps.calendars, now);
-  const s = scopeOf(actor);
+  const s = scopeIds(await scopeOf(deps.db, actor));
   const base: OverviewFigures = {
     today,
     month,
     dueSoonWorkingDays: DUE_SOON_WORKING_DAYS,
     graceWorkingDays: graceOf(table),
-    scope: s === null ? 'all' : 'own',
+    scope: s === null ? 'all' : actor.role === 'DEPARTMENT' ? 'own' : 'supervised',
     totals: { open: 0, dueSoon: 0, overdue: 0, answeredLateThisMonth: 0, provisional: 0 },
     departments: [],
   };
-  if (s === 'none') return base;
+  if (s?.length === 0) return base;
   const [departments, open, late, rectifications, staff] = await Promise.all([
     departmentsIn(deps.db, s),
     openFiguresByDepartment(deps.db, table, s),
@@ -178,9 +175,11 @@ export async function statisticsFigures(deps: FigureDeps, actor: Actor): Promise
   const now = nowOf(deps);
   const overview = await overviewFigures({ ...deps, now: () => now }, actor);
   const table = await workingDayTable(deps.calendars, now);
+  // the departments the overview lists: all, or a 盟市 supervisor's
+  const s = overview.scope === 'all' ? null : overview.departments.map((d) => d.id);
   const [answers, volumes] = await Promise.all([
-    answerFiguresByDepartment(deps.db, table, null),
-    volumeByProcedure(deps.db, null),
+    answerFiguresByDepartment(deps.db, table, s),
+    volumeByProcedure(deps.db, s),
   ]);
   const volume = new Map<string, Record<ProcedureCode, number>>();
   for (const v of volumes) {

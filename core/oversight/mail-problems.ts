@@ -1,12 +1,14 @@
 /**
  * 邮件异常 for oversight (issue 12): mail the SMTP server refused for good (Notification FAILED: the workflow
  * went on, nobody was told) and the departments with no responsible staff in post (第二十七条), whose mail
- * goes to the supervisors instead. Supervisors and administrators only.
+ * goes to the supervisors instead. Supervisors and administrators only; a 盟市 supervisor sees the mail of the
+ * cases in its scope and the gaps of its departments (core/supervision-scope.ts), not mail without a case.
  */
-import type { Db } from '../../prisma/client';
+import { Prisma, type Db } from '../../prisma/client';
 import { AccessDenied, type Actor } from '../actor';
 import { decodeTimeCursor, pageFrom } from '../paging';
 import { listStaffGaps, type StaffGapView } from '../registry/staff';
+import { caseScopeSql, scopeOf, type Scope } from '../supervision-scope';
 
 export interface MailProblemsDeps {
   db: Db;
@@ -54,6 +56,22 @@ export function requireOversight(actor: Actor): void {
   }
 }
 
+/** The ids of the next failed mails of cases in a limited scope (Notification has no relation to Case). */
+async function failedMailInScope(
+  db: Db,
+  scope: Exclude<Scope, 'all'>,
+  after: { at: Date; id: string } | undefined,
+  take: number,
+): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT n.id FROM "Notification" n JOIN "Case" c ON c.id = n."caseId"
+    WHERE n.status = 'FAILED' AND ${caseScopeSql(scope)}
+      ${after ? Prisma.sql`AND (n."createdAt", n.id) < (${after.at}, ${after.id})` : Prisma.empty}
+    ORDER BY n."createdAt" DESC, n.id DESC
+    LIMIT ${take}`;
+  return rows.map((r) => r.id);
+}
+
 /** Permanently failed mail, newest first, paged by (createdAt, id); with the departments lacking staff. */
 export async function mailProblems(
   deps: MailProblemsDeps,
@@ -62,6 +80,7 @@ export async function mailProblems(
 ): Promise<MailProblems> {
   requireOversight(actor);
   const after = q.cursor ? decodeTimeCursor(q.cursor) : undefined;
+  const scope = await scopeOf(deps.db, actor);
   const [rows, gaps] = await Promise.all([
     // served by Notification(status, createdAt)
     deps.db.notification.findMany({
@@ -70,12 +89,15 @@ export async function mailProblems(
         ...(after
           ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }
           : {}),
+        ...(scope === 'all'
+          ? {}
+          : { id: { in: await failedMailInScope(deps.db, scope, after, q.limit + 1) } }),
       },
       select: FAILED_MAIL_COLUMNS,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: q.limit + 1,
     }),
-    listStaffGaps(deps, { limit: STAFF_GAP_LIMIT }),
+    listStaffGaps(deps, actor, { limit: STAFF_GAP_LIMIT }, scope),
   ]);
   const page = rows.slice(0, q.limit);
   const caseIds = [...new Set(page.map((r) => r.caseId).filter((id): id is string => !!id))];

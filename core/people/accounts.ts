@@ -66,8 +66,14 @@ export async function createAccount(deps: AccountDeps, by: Actor, input: NewAcco
     );
   if (input.password.length < MIN_PASSWORD_LENGTH)
     throw new DomainError('invalid', 'weak_password', `密码至少 ${MIN_PASSWORD_LENGTH} 位`);
-  if ((input.role === 'DEPARTMENT') !== Boolean(input.departmentId))
-    throw new DomainError('invalid', 'department_required', '部门账号必须指定所属部门, 其他账号不能指定');
+  // a supervisor may belong to a department: a 盟市 one sees that 盟市 and its 旗县 only (第十条,
+  // core/supervision-scope.ts); without one, or with a 自治区 one, everything
+  if (input.role === 'DEPARTMENT' ? !input.departmentId : input.role === 'ADMIN' && input.departmentId)
+    throw new DomainError(
+      'invalid',
+      'department_required',
+      '部门账号必须指定所属部门, 管理员账号不能指定; 督办账号可指定 (盟市级督办只看本盟市及所辖旗县)',
+    );
   if (input.departmentId && !(await deps.db.department.findUnique({ where: { id: input.departmentId } })))
     throw new DomainError('unprocessable', 'unknown_department', `没有部门 ${input.departmentId}`);
   const passwordHash = await argon2.hash(input.password, HASH_OPTIONS);

@@ -11,6 +11,7 @@ import { pageFrom } from '../paging';
 import { requireActsFor } from './authority';
 import { cursorId, iso, isoOrNull, nowOf, type IdPageQuery, type Page, type RegistryDeps } from './common';
 import { LEVEL_NAME, type Level } from './hierarchy';
+import { departmentInScope, scopeOf, type Scope } from '../supervision-scope';
 
 /** 专人 in post at `now`: started, and not (yet) ended. Same rule as the mail notifier's recipients. */
 export function currentStaffWhere(now: Date): Prisma.StaffWhereInput {
@@ -55,7 +56,10 @@ export function staffView(s: Staff, now: Date): StaffView {
 const departmentNotFound = (id: string) =>
   new DomainError('not_found', 'department_not_found', `没有编码为 ${id} 的部门`);
 
-/** A department's list: its own system sees it, oversight and administrators see any (personal data). */
+/**
+ * A department's list: its own system sees it, oversight and administrators see any in their scope (personal
+ * data; a 盟市 supervisor: its 盟市 and 旗县, another department is answered as if it did not exist).
+ */
 export async function listStaff(
   deps: RegistryDeps,
   actor: Actor,
@@ -64,6 +68,13 @@ export async function listStaff(
 ): Promise<{ departmentId: string; noResponsibleStaff: boolean; items: StaffView[] }> {
   if (actor.role === 'DEPARTMENT' && actor.departmentId !== departmentId) {
     throw new AccessDenied('部门业务系统只能查看本部门的专人名单');
+  }
+  if (!departmentInScope(await scopeOf(deps.db, actor), departmentId)) {
+    throw new AccessDenied(
+      '不在本级督促检查范围内的部门',
+      { departmentId },
+      departmentNotFound(departmentId),
+    );
   }
   const { db } = deps;
   const now = nowOf(deps);
@@ -204,12 +215,25 @@ export interface StaffGapView {
   lastStaffUntil: string | null;
 }
 
-/** Departments with nobody in post, for oversight, with when their last 专人 left (null: never had one). */
-export async function listStaffGaps(deps: RegistryDeps, q: IdPageQuery): Promise<Page<StaffGapView>> {
+/**
+ * Departments with nobody in post, for oversight, with when their last 专人 left (null: never had one); those
+ * of the actor's scope (`scope`: the actor's, when the caller has already asked for it).
+ */
+export async function listStaffGaps(
+  deps: RegistryDeps,
+  actor: Actor,
+  q: IdPageQuery,
+  scope?: Scope,
+): Promise<Page<StaffGapView>> {
   const now = nowOf(deps);
   const after = cursorId(q.cursor);
+  const s = scope ?? (await scopeOf(deps.db, actor));
   const rows = await deps.db.department.findMany({
-    where: { staff: { none: currentStaffWhere(now) }, ...(after ? { id: { gt: after } } : {}) },
+    where: {
+      staff: { none: currentStaffWhere(now) },
+      ...(after ? { id: { gt: after } } : {}),
+      ...(s === 'all' ? {} : { id: { in: [...s], ...(after ? { gt: after } : {}) } }),
+    },
     include: {
       staff: {
         where: { activeUntil: { lte: now } },

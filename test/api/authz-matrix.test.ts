@@ -1,10 +1,12 @@
 /**
  * Authorization matrix (issue 5): every operation of the served OpenAPI document × every caller
- * (no key, a department acting on its own object, an unrelated department, the supervisor, the admin).
+ * (no key, a department acting on its own object, an unrelated department, the supervisor, the admin, and
+ * a 盟市 supervisor: 呼和浩特市, whose scope holds HHHT and its 旗县 only, 第十条).
  *
  * The expected statuses below are written down by hand from the rules, not derived from the routes' role
  * lists: a department sees and acts only on cases where it is a party and on its own registry entries;
- * supervisors read everything and act on oversight procedures; the admin manages departments, clients, the
+ * supervisors read everything and act on oversight procedures (a 盟市 supervisor only within its 盟市: the
+ * fixtures here are 自治区 departments' objects, which it must not see); the admin manages departments, clients, the
  * calendar and profiles; every denied attempt leaves exactly one `access_denied` audit row. Where a foreign
  * object is answered with 404 so that its id does not leak (cases, grants, keys), the attempt is still a
  * denied attempt and must be audited as well.
@@ -22,7 +24,7 @@ import { eventually } from '../support/worker';
 import { newApiKey } from '../../core/identity/key-material';
 
 type Dept = keyof typeof DEPT_OF;
-const COLUMNS = ['none', 'own', 'other', 'supervisor', 'admin'] as const;
+const COLUMNS = ['none', 'own', 'other', 'supervisor', 'admin', 'league'] as const;
 type Column = (typeof COLUMNS)[number];
 
 interface Cell {
@@ -206,20 +208,34 @@ async function demoKeyNewest(who: Exclude<Who, 'none'>): Promise<void> {
 
 // ---- the table ----------------------------------------------------------------------------------------------
 
-const ALL_200 = { none: 401, own: 200, other: 200, supervisor: 200, admin: 200 };
-const ADMIN_ONLY = (ok: number) => ({ none: 401, own: 403, other: 403, supervisor: 403, admin: ok });
-const OWN_OR_ADMIN = (ok: number) => ({ none: 401, own: ok, other: 403, supervisor: 403, admin: ok });
+const ALL_200 = { none: 401, own: 200, other: 200, supervisor: 200, admin: 200, league: 200 };
+const ADMIN_ONLY = (ok: number) => ({
+  none: 401,
+  own: 403,
+  other: 403,
+  supervisor: 403,
+  admin: ok,
+  league: 403,
+});
+const OWN_OR_ADMIN = (ok: number) => ({
+  none: 401,
+  own: ok,
+  other: 403,
+  supervisor: 403,
+  admin: ok,
+  league: 403,
+});
 
 const ROWS: Row[] = [
   // ---- contract (public) ----
   {
     op: 'GET /api/v1/openapi.json',
-    expect: { none: 200, own: 200, other: 200, supervisor: 200, admin: 200 },
+    expect: { none: 200, own: 200, other: 200, supervisor: 200, admin: 200, league: 200 },
     make: () => ({ path: '/openapi.json' }),
   },
   {
     op: 'GET /api/v1/docs',
-    expect: { none: 200, own: 200, other: 200, supervisor: 200, admin: 200 },
+    expect: { none: 200, own: 200, other: 200, supervisor: 200, admin: 200, league: 200 },
     make: () => ({ path: '/docs' }),
   },
 
@@ -229,7 +245,7 @@ const ROWS: Row[] = [
     op: 'POST /api/v1/cases',
     own: 'mzt',
     other: 'gat',
-    expect: { none: 401, own: 201, other: 201, supervisor: 403, admin: 403 },
+    expect: { none: 401, own: 201, other: 201, supervisor: 403, admin: 403, league: 403 },
     make: () => ({
       path: '/cases',
       headers: { 'Idempotency-Key': `authz-${uniq()}` },
@@ -244,7 +260,8 @@ const ROWS: Row[] = [
   {
     // a law revision or function change starts P5 catalog updates: oversight (and the admin, for departments)
     op: 'POST /api/v1/change-events',
-    expect: { none: 401, own: 403, other: 403, supervisor: 201, admin: 201 },
+    expect: { none: 401, own: 403, other: 403, supervisor: 201, admin: 201, league: 422 },
+    hiddenDenial: ['league'],
     make: () => ({
       path: '/change-events',
       headers: { 'Idempotency-Key': `authz-${uniq()}` },
@@ -261,7 +278,7 @@ const ROWS: Row[] = [
     op: 'POST /api/v1/cases/{id}/actions',
     own: 'rst',
     other: 'gat',
-    expect: { none: 401, own: 200, other: 404, supervisor: 403, admin: 403 },
+    expect: { none: 401, own: 200, other: 404, supervisor: 403, admin: 403, league: 403 },
     hiddenDenial: ['other'],
     make: async () => ({
       path: `/cases/${await startP1()}/actions`,
@@ -272,8 +289,8 @@ const ROWS: Row[] = [
     op: 'GET /api/v1/cases/{id}',
     own: 'mzt',
     other: 'gat',
-    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200 },
-    hiddenDenial: ['other'],
+    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200, league: 404 },
+    hiddenDenial: ['other', 'league'],
     make: async () => ({ path: `/cases/${await startP1()}` }),
   },
   { op: 'GET /api/v1/cases', expect: ALL_200, make: () => ({ path: '/cases' }) },
@@ -290,8 +307,8 @@ const ROWS: Row[] = [
     op: 'GET /api/v1/grants/{id}',
     own: 'mzt',
     other: 'gat',
-    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200 },
-    hiddenDenial: ['other'],
+    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200, league: 404 },
+    hiddenDenial: ['other', 'league'],
     make: async () => ({ path: `/grants/${await freshGrant()}` }),
   },
   {
@@ -299,7 +316,7 @@ const ROWS: Row[] = [
     op: 'POST /api/v1/grants/{id}/revoke',
     own: 'rst',
     other: 'gat',
-    expect: { none: 401, own: 200, other: 404, supervisor: 403, admin: 200 },
+    expect: { none: 401, own: 200, other: 404, supervisor: 403, admin: 200, league: 403 },
     hiddenDenial: ['other'],
     make: async () => ({ path: `/grants/${await freshGrant()}/revoke`, body: { reason: '用途已完成' } }),
   },
@@ -308,7 +325,8 @@ const ROWS: Row[] = [
     op: 'POST /api/v1/access-decisions',
     own: 'mzt',
     other: 'gat',
-    expect: { none: 401, own: 200, other: 403, supervisor: 200, admin: 200 },
+    expect: { none: 401, own: 200, other: 403, supervisor: 200, admin: 200, league: 404 },
+    hiddenDenial: ['league'],
     make: () => ({
       path: '/access-decisions',
       body: { department: 'NMG-MZT', resource: 'SB-0003', purpose: '城乡低保资格审核' },
@@ -335,12 +353,13 @@ const ROWS: Row[] = [
   },
   {
     op: 'GET /api/v1/staff-gaps',
-    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200 },
+    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200, league: 200 },
     make: () => ({ path: '/staff-gaps' }),
   },
   {
     op: 'GET /api/v1/departments/{id}/staff',
-    expect: { none: 401, own: 200, other: 403, supervisor: 200, admin: 200 },
+    expect: { none: 401, own: 200, other: 403, supervisor: 200, admin: 200, league: 404 },
+    hiddenDenial: ['league'],
     make: () => ({ path: '/departments/NMG-RST/staff' }),
   },
   {
@@ -385,14 +404,14 @@ const ROWS: Row[] = [
     op: 'POST /api/v1/resources/{id}/legal-basis/confirm',
     own: 'zwfwj',
     other: 'rst',
-    expect: { none: 401, own: 200, other: 403, supervisor: 403, admin: 200 },
+    expect: { none: 401, own: 200, other: 403, supervisor: 403, admin: 200, league: 403 },
     make: async () => ({ path: `/resources/${await freshResource()}/legal-basis/confirm` }),
   },
   {
     op: 'POST /api/v1/resources/{id}/legal-basis/reject',
     own: 'zwfwj',
     other: 'rst',
-    expect: { none: 401, own: 200, other: 403, supervisor: 403, admin: 200 },
+    expect: { none: 401, own: 200, other: 403, supervisor: 403, admin: 200, league: 403 },
     make: async () => ({
       path: `/resources/${await freshResource()}/legal-basis/reject`,
       body: { reason: '依据条文与资源内容不符' },
@@ -420,7 +439,7 @@ const ROWS: Row[] = [
   { op: 'GET /api/v1/me', expect: ALL_200, make: () => ({ path: '/me' }) },
   {
     op: 'POST /api/v1/me/keys',
-    expect: { none: 401, own: 201, other: 201, supervisor: 201, admin: 201 },
+    expect: { none: 401, own: 201, other: 201, supervisor: 201, admin: 201, league: 201 },
     make: () => ({ path: '/me/keys', body: { label: 'authz 矩阵测试' } }),
   },
   {
@@ -428,7 +447,7 @@ const ROWS: Row[] = [
     op: 'POST /api/v1/me/keys/{keyId}/revoke',
     own: 'rst',
     other: 'gat',
-    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200 },
+    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200, league: 200 },
     hiddenDenial: ['other'],
     make: async ({ col, who }) => {
       const owner = col === 'other' || who === 'none' ? 'rst' : who;
@@ -495,12 +514,12 @@ const ROWS: Row[] = [
   { op: 'GET /api/v1/calendar/{year}', expect: ALL_200, make: () => ({ path: '/calendar/2026' }) },
   {
     op: 'GET /api/v1/audit-events',
-    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200 },
+    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200, league: 403 },
     make: () => ({ path: '/audit-events?action=access_denied&limit=5' }),
   },
   {
     op: 'GET /api/v1/audit-events/verification',
-    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200 },
+    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200, league: 403 },
     make: () => ({ path: '/audit-events/verification' }),
   },
   { op: 'GET /api/v1/profiles', expect: ALL_200, make: () => ({ path: '/profiles' }) },
@@ -535,6 +554,7 @@ const ROWS: Row[] = [
 function whoOf(row: Row, col: Column): Who {
   if (col === 'own') return row.own ?? 'rst';
   if (col === 'other') return row.other ?? 'gat';
+  if (col === 'league') return 'hhht';
   return col;
 }
 
@@ -609,7 +629,12 @@ beforeAll(async () => {
     const c = await db.apiClient.findFirstOrThrow({ where: { departmentId, role: 'DEPARTMENT' } });
     clientIdOf[who as Who] = c.id;
   }
-  clientIdOf.supervisor = (await db.apiClient.findFirstOrThrow({ where: { role: 'SUPERVISOR' } })).id;
+  clientIdOf.supervisor = (
+    await db.apiClient.findFirstOrThrow({ where: { role: 'SUPERVISOR', departmentId: 'NMG-XTBGS' } })
+  ).id;
+  clientIdOf.hhht = (
+    await db.apiClient.findFirstOrThrow({ where: { role: 'SUPERVISOR', departmentId: 'HHHT' } })
+  ).id;
   clientIdOf.admin = (await db.apiClient.findFirstOrThrow({ where: { role: 'ADMIN' } })).id;
   await ensureUnusedYearLoaded();
 }, 120_000);

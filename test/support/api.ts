@@ -23,6 +23,8 @@ export const KEYS = {
   mzt: DEMO_CLIENTS[3].key,
   gat: DEMO_CLIENTS[4].key,
   zwfwj: DEMO_CLIENTS[5].key,
+  /** a 盟市 supervisor (呼和浩特市, 第十条): sees HHHT and HHHT-XCQ only */
+  hhht: DEMO_CLIENTS[6].key,
 } as const;
 export type Who = keyof typeof KEYS | 'none';
 

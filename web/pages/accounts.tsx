@@ -60,7 +60,8 @@ function CreateForm(props: {
         </select>
       </label>
       <label>
-        所属部门 (部门账号必填)
+        所属部门 (部门账号必填; 督办账号选填: 选盟市级部门则只督办本盟市及所辖旗县,
+        不选或选自治区级部门则督办全区)
         <select name="departmentId">
           <option value="">(无)</option>
           {props.departments.map((d) => (

@@ -71,7 +71,9 @@ export function Overview(props: { f: OverviewFigures }) {
           (所在年度的放假安排尚未发布或加载), 安排公布后期限可能变化。
         </p>
       )}
-      <h2>{f.scope === 'own' ? '本部门亮灯' : '各部门亮灯'}</h2>
+      <h2>
+        {f.scope === 'own' ? '本部门亮灯' : f.scope === 'supervised' ? '本级及下属部门亮灯' : '各部门亮灯'}
+      </h2>
       <LightRule grace={f.graceWorkingDays} />
       <ScrollTable
         class="lights"

@@ -65,6 +65,8 @@ export function Results(props: { result: CaseListResult; text: KindText; first: 
             : '已过截止时间仍未办结的案件。'}
           工作日按案件所用日历 (含法定节假日与调休) 计算。
           {result.ownDepartmentOnly && ' 仅显示本部门作为申请方或责任部门的案件。'}
+          {result.supervisedFrom &&
+            ` 仅显示${result.supervisedFrom.name}及其下属部门作为申请方或责任部门的案件 (分级督促检查)。`}
         </p>
         <p class="exports">
           导出当前筛选的全部结果 (最多 {EXPORT_CAP} 行):{' '}
