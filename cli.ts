@@ -12,7 +12,8 @@ import { CalendarInputError } from './calendar/errors';
 import { DomainError } from './core/errors';
 import { DEFAULT_PROFILE_ID, getProfile } from './calendar/profiles';
 import { betweenResponse, dayResponse, deadlineResponse } from './calendar/service';
-import { checkYear, dbCalendar, loadCalendarYear } from './core/calendar/store';
+import { checkYear, loadCalendarYear } from './core/calendar/store';
+import { dbCalendar } from './core/calendar/reading';
 import { createDb, type Db } from './prisma/client';
 
 export interface CliCommand {

@@ -7,14 +7,8 @@ import { yearArrangementSchema } from '../../calendar/arrangement';
 import { CalendarInputError } from '../../calendar/errors';
 import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
 import { betweenResponse, deadlineResponse } from '../../calendar/service';
-import {
-  dbCalendar,
-  deleteCalendarYear,
-  describeCalendarYear,
-  fieldErrorsOf,
-  getCalendarYearVersion,
-  loadCalendarYear,
-} from '../../core/calendar/store';
+import { deleteCalendarYear, fieldErrorsOf, loadCalendarYear } from '../../core/calendar/store';
+import { dbCalendar, describeCalendarYear, getCalendarYearVersion } from '../../core/calendar/reading';
 
 /** Calendar errors become problem+json with their own machine code; never a 500 for bad input. */
 function toProblem(e: unknown): unknown {

@@ -11,7 +11,7 @@ import { CalendarInputError } from '../../calendar/errors';
 import type { Db } from '../../prisma/client';
 import { codeOfDbEnum, type Outcome, type ProcedureCode, type Stage } from '../../procedures';
 import type { Actor } from '../actor';
-import { dbCalendar } from '../calendar/store';
+import { dbCalendar } from '../calendar/reading';
 import { loadVisibleCase, type CaseRow } from '../cases/queries';
 import { grantInclude, grantRecord, type GrantRecord } from '../grants';
 import { caseInScope, scopeOf } from '../supervision-scope';
