@@ -2,6 +2,7 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import { allocateCaseId } from '../core/cases/case-ids';
 import { createGrant, recordTransition } from './projection';
+import { freezeReport } from '../core/reports/freeze';
 import { clearStall, noteStall, STALL_AFTER_ATTEMPTS } from './stalls';
 import { buildSchedule } from '../calendar/schedule';
 import type { Activities, NotifyInput } from './types';
@@ -40,6 +41,7 @@ export function createActivities({ db, calendars, notifier }: ActivityDeps): Act
       if (attempt > 1) await clearStall(db, input);
     },
     createGrant: (input) => createGrant(db, input),
+    freezeReport: (input) => freezeReport(db, input),
     async notify(input) {
       if (notifier) await notifier.enqueue(input);
       else log.info('notification (no notifier configured)', { ...input });

@@ -40,12 +40,15 @@ export interface GrantInput {
   grantedBy?: string;
 }
 
-export type Audience = 'responsible' | 'requester' | 'responsible_and_supervisors';
+/** For P6 and P7 the requester is the supervising body (the notice's issuer, the 组织推进组). */
+export type Audience =
+  'responsible' | 'requester' | 'responsible_and_supervisors' | 'requester_and_supervisors';
 
 export interface NotifyInput {
   caseId: string;
   eventKey: string;
-  kind: 'new_case' | 'reminder' | 'overdue' | 'outcome';
+  /** `submitted` and `sent_back` are P6's intermediate steps (第三十六条) */
+  kind: 'new_case' | 'reminder' | 'overdue' | 'outcome' | 'submitted' | 'sent_back';
   to: Audience;
 }
 
@@ -62,6 +65,16 @@ export interface Activities {
   recordTransition(input: TransitionInput): Promise<void>;
   createGrant(input: GrantInput): Promise<void>;
   notify(input: NotifyInput): Promise<void>;
+  /**
+   * P7: freezes a submitted report — the period's figures as they are now, their hash and the narrative — as
+   * version 1 of the case's report (idempotent: a retry finds the version).
+   */
+  freezeReport(input: {
+    caseId: string;
+    submittedAt: string;
+    submittedBy: string;
+    narrative: string;
+  }): Promise<void>;
   /** `caseId`: the negotiation escalating, named in the stall record while no authority is registered */
   shareAuthority(input?: { caseId: string }): Promise<string>;
 }

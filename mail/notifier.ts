@@ -34,6 +34,8 @@ interface Planned {
   eventKey: string;
   to: Person;
   gapDepartment?: string;
+  /** a supervisor's copy of a mail meant for a department */
+  copy?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -56,6 +58,13 @@ function smtpCodeOf(err: unknown): string | undefined {
   const e = err as { responseCode?: number; code?: string };
   if (typeof e?.responseCode === 'number') return `SMTP ${e.responseCode}`;
   return typeof e?.code === 'string' ? e.code : undefined;
+}
+
+/** What a P6 step's timeline event says that its mail repeats: the round, the reasons for a send-back. */
+function stepOf(data: unknown): MailFacts['step'] {
+  const d = (data ?? {}) as { round?: unknown; reasons?: unknown };
+  if (typeof d.round !== 'number') return undefined;
+  return { round: d.round, reasons: typeof d.reasons === 'string' ? d.reasons : undefined };
 }
 
 export function createMailNotifier(deps: MailNotifierDeps): Notifier {
@@ -166,12 +175,12 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
         where: { OR: [{ isCoordinationOffice: true }, { isManagementDept: true }] },
         orderBy: { id: 'asc' },
       });
-      const targetIds =
-        input.to === 'requester'
-          ? c.requesterDepartmentId
-            ? [c.requesterDepartmentId]
-            : []
-          : [c.responsibleDepartmentId];
+      const toRequester = input.to === 'requester' || input.to === 'requester_and_supervisors';
+      const targetIds = toRequester
+        ? c.requesterDepartmentId
+          ? [c.requesterDepartmentId]
+          : []
+        : [c.responsibleDepartmentId];
       const staff = await activeStaff(
         [...new Set([...targetIds, ...supervisorDepts.map((d) => d.id)])],
         new Date(),
@@ -206,13 +215,17 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
             log('no active staff and no supervisors to alert', { caseId: c.id, departmentId: deptId });
         }
       }
-      if (input.to === 'responsible_and_supervisors') {
+      if (input.to === 'responsible_and_supervisors' || input.to === 'requester_and_supervisors') {
+        // an overdue case is news of its own for supervisors; any other step reaches them as a copy (抄送)
+        const kind: MailKind = input.kind === 'overdue' ? 'overdue_supervisor' : baseKind;
         for (const p of supervisors)
-          planned.push({ kind: 'overdue_supervisor', eventKey: input.eventKey, to: p });
+          planned.push({ kind, eventKey: input.eventKey, to: p, copy: kind === baseKind });
       }
       if (targetIds.length === 0) log('notification has no addressee department', { ...input });
 
       const counts = await dayCounts(c, asOf);
+      const notice =
+        procedure === 'P6' ? await db.rectificationNotice.findUnique({ where: { caseId: c.id } }) : null;
       const resource = c.resourceId ? await db.resource.findUnique({ where: { id: c.resourceId } }) : null;
       const names = new Map<string, string>();
       const byId = new Map<string, Planned>();
@@ -238,6 +251,16 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
           ...(input.kind === 'outcome' ? {} : counts),
           gapDepartment: p.gapDepartment ? (deptNames.get(p.gapDepartment) ?? p.gapDepartment) : undefined,
           gapFor: p.gapDepartment ? baseKind : undefined,
+          copy: p.copy,
+          notice: notice
+            ? {
+                number: notice.number,
+                issuingBody: notice.issuingBody,
+                grounds: notice.grounds,
+                facts: notice.facts,
+              }
+            : undefined,
+          step: stepOf(event?.data),
           link: `${base}/dashboard/cases/${encodeURIComponent(c.id)}`,
         };
         const mail = renderMail(facts);

@@ -3,9 +3,17 @@
  * the notifier gathers the facts, these only render them.
  */
 import { OUTCOME_LABELS, PROCEDURES, type Outcome, type ProcedureCode } from '../procedures';
+import { groundsText } from '../procedures/p6-rectification';
 
 export type MailKind =
-  'new_case' | 'reminder' | 'overdue_staff' | 'overdue_supervisor' | 'outcome' | 'staff_gap';
+  | 'new_case'
+  | 'reminder'
+  | 'overdue_staff'
+  | 'overdue_supervisor'
+  | 'outcome'
+  | 'staff_gap'
+  | 'submitted'
+  | 'sent_back';
 
 /** Either working days counted on the official calendar, or calendar days where no calendar was at hand. */
 export interface DayCount {
@@ -31,6 +39,12 @@ export interface MailFacts {
   /** staff_gap: the department that has no active 专人, and the event it missed */
   gapDepartment?: string;
   gapFor?: MailKind;
+  /** a supervisor's copy (抄送) of a mail addressed to a department */
+  copy?: boolean;
+  /** P6: the written notice */
+  notice?: { number: string; issuingBody: string; grounds: number[]; facts: string };
+  /** P6 steps: which rectification report, and why it was sent back */
+  step?: { round: number; reasons?: string };
   link: string;
 }
 
@@ -79,6 +93,10 @@ function parts(f: MailFacts): { subject: string; lead: string[]; close: string }
   const { name: proc, article, mailNote } = PROCEDURES[f.procedure];
   const due = formatDeadline(f.deadlineDate);
   const tag = `【${proc}】${f.caseId}`;
+  if (f.procedure === 'P6') {
+    const p6 = rectificationParts(f, tag, due);
+    if (p6) return p6;
+  }
   switch (f.kind) {
     case 'new_case':
       return {
@@ -119,6 +137,14 @@ function parts(f: MailFacts): { subject: string; lead: string[]; close: string }
             ? '如因履行职责确需使用该资源, 可在系统中发起协商 (第十九条)。'
             : '详情请登录系统查看。',
       };
+    case 'submitted':
+    case 'sent_back':
+      // only P6 has these steps (rectificationParts); a generic line keeps any other case readable
+      return {
+        subject: `案件进展${tag}`,
+        lead: [`案件 ${f.caseId} 有新的办理进展。`],
+        close: '详情请登录系统查看。',
+      };
     case 'staff_gap':
       return {
         subject: `专人缺位${tag} ${f.gapDepartment ?? ''}无在岗专人, 通知无法送达`,
@@ -131,6 +157,65 @@ function parts(f: MailFacts): { subject: string; lead: string[]; close: string }
   }
 }
 
+/** P6 (第三十六条) has its own texts for the notice, its steps and its acceptance. */
+function rectificationParts(
+  f: MailFacts,
+  tag: string,
+  due: string,
+): { subject: string; lead: string[]; close: string } | undefined {
+  const number = f.notice?.number ?? f.caseId;
+  const copy = f.copy ? `(抄送) ` : '';
+  switch (f.kind) {
+    case 'new_case':
+      return {
+        subject: `${copy}书面通报 ${number} 请${f.responsibleDepartment}于${due}完成整改`,
+        lead: [
+          `${f.copy ? `${f.responsibleDepartment}` : '贵单位'}存在下列情形, 依《内蒙古自治区政务信息资源共享管理暂行办法》第三十六条, ${f.notice?.issuingBody ?? f.requesterDepartment ?? ''}予以书面通报, 并责令限期整改 (${number}):`,
+          ...(f.notice ? [groundsText(f.notice.grounds), `主要事实: ${f.notice.facts}`] : []),
+          `整改期限: ${due}。请在期限内完成整改并报送整改情况报告。`,
+        ],
+        close: '请及时登录系统查看通报全文并报送整改情况。',
+      };
+    case 'submitted':
+      return {
+        subject: `${copy}整改报告待验收${tag} ${f.responsibleDepartment}`,
+        lead: [
+          `${f.responsibleDepartment}已就书面通报 ${number} 报送第 ${f.step?.round ?? 1} 次整改情况报告, 请验收或退回。`,
+        ],
+        close: '请登录系统查看报告并作出验收决定。',
+      };
+    case 'sent_back':
+      return {
+        subject: `整改报告退回${tag} 请继续整改`,
+        lead: [
+          `贵单位就书面通报 ${number} 报送的第 ${f.step?.round ?? 1} 次整改情况报告未通过验收。`,
+          `退回理由: ${f.step?.reasons ?? '(未说明)'}`,
+          `整改期限不变: ${due}。${timeLine(f)}`,
+        ],
+        close: '请继续整改, 并在期限内重新报送整改情况报告。',
+      };
+    case 'outcome':
+      return {
+        subject: `${copy}整改验收${tag} ${f.responsibleDepartment}整改到位`,
+        lead: [
+          `${f.copy ? f.responsibleDepartment : '贵单位'}就书面通报 ${number} 的整改已通过验收, 本案办结。`,
+        ],
+        close: '详情请登录系统查看。',
+      };
+    case 'overdue_supervisor':
+      return {
+        subject: `整改逾期${tag} ${f.responsibleDepartment}未在期限内完成整改`,
+        lead: [
+          `${f.responsibleDepartment}未在书面通报 ${number} 规定的期限 (${due}) 内完成整改, ${timeLine(f)}`,
+        ],
+        close:
+          '依第三十六条第 (五) 项 (对责令整改的问题未按要求整改), 可再次予以书面通报; 系统已在工作台提出建议。',
+      };
+    default:
+      return undefined;
+  }
+}
+
 const GAP_FOR: Record<MailKind, string> = {
   new_case: '新案件通知',
   reminder: '办理提醒',
@@ -138,6 +223,8 @@ const GAP_FOR: Record<MailKind, string> = {
   overdue_supervisor: '逾期督办',
   outcome: '办理结果通知',
   staff_gap: '通知',
+  submitted: '整改报告待验收通知',
+  sent_back: '整改报告退回通知',
 };
 
 export function renderMail(f: MailFacts): RenderedMail {

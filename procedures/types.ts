@@ -2,9 +2,9 @@
  * The vocabulary every procedure module speaks. Pure types and constants: workflows import this, so nothing
  * here may do I/O or read the clock.
  */
-export type ProcedureCode = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+export type ProcedureCode = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7';
 
-/** Who acts: the department that must answer, or the one that asked. */
+/** Who acts: the department that must answer, or the one that asked (for P6 and P7: the supervising body). */
 export type Party = 'responsible' | 'requester';
 
 export type ActionType =
@@ -16,11 +16,29 @@ export type ActionType =
   | 'decide'
   | 'correct'
   | 'confirm_correct'
-  | 'catalog_updated';
+  | 'catalog_updated'
+  | 'submit_rectification'
+  | 'accept_rectification'
+  | 'send_back'
+  | 'submit_report';
 
-/** Where a case stands. `awaiting_answer` is common to all; the others are the stage an answer leads to. */
+/**
+ * Where a case stands. `awaiting_answer` is common to all (for P6: 整改中, the department's clock running);
+ * `under_review` is P6's pause while the supervisor reviews a rectification report; the others are the stage
+ * an answer leads to.
+ */
 export type Stage =
-  'awaiting_answer' | 'approved' | 'refused' | 'agreed' | 'failed' | 'decided' | 'answered' | 'updated';
+  | 'awaiting_answer'
+  | 'approved'
+  | 'refused'
+  | 'agreed'
+  | 'failed'
+  | 'decided'
+  | 'answered'
+  | 'updated'
+  | 'under_review'
+  | 'rectified'
+  | 'submitted';
 
 export type Outcome =
   | 'approved'
@@ -32,7 +50,9 @@ export type Outcome =
   | 'not_share'
   | 'corrected'
   | 'data_correct'
-  | 'catalog_updated';
+  | 'catalog_updated'
+  | 'rectified'
+  | 'report_submitted';
 
 export const STAGE_LABELS: Record<Stage, string> = {
   awaiting_answer: '等待答复',
@@ -43,6 +63,9 @@ export const STAGE_LABELS: Record<Stage, string> = {
   decided: '已协调决定',
   answered: '已处理',
   updated: '目录已更新',
+  under_review: '整改报告待验收',
+  rectified: '整改已验收',
+  submitted: '已报送',
 };
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
@@ -56,6 +79,8 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   corrected: '已更正',
   data_correct: '经校核, 数据无误',
   catalog_updated: '目录已更新',
+  rectified: '整改到位, 已验收',
+  report_submitted: '已报送',
 };
 
 export interface Phase {
@@ -75,8 +100,14 @@ export interface ProcedureModule {
   article: string;
   /** the Prisma enum value of the read model */
   dbEnum:
-    'P1_CONDITIONAL_REQUEST' | 'P2_NEGOTIATION' | 'P3_COORDINATION' | 'P4_VERIFICATION' | 'P5_CATALOG_UPDATE';
-  /** public id prefix: 共享 / 协商 / 协调 / 校核 / 目录 */
+    | 'P1_CONDITIONAL_REQUEST'
+    | 'P2_NEGOTIATION'
+    | 'P3_COORDINATION'
+    | 'P4_VERIFICATION'
+    | 'P5_CATALOG_UPDATE'
+    | 'P6_RECTIFICATION'
+    | 'P7_REPORT';
+  /** public id prefix: 共享 / 协商 / 协调 / 校核 / 目录 / 整改 / 报送 */
   idPrefix: string;
   phases: readonly Phase[];
   /** the phase whose clock the responsible party answers against (the case's deadline) */

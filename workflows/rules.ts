@@ -69,8 +69,17 @@ export function checkAction(
     if (blank(action.need)) return { code: 'missing_reason', detail: '发起协商须说明履行职责的需要' };
     return undefined;
   }
-  if (state.status === 'CLOSED' || state.stage !== 'awaiting_answer') {
+  if (state.status === 'CLOSED') {
     return { code: 'case_closed', detail: `案件已处于"${stageName(state.stage)}"阶段, 不能再执行该操作` };
+  }
+  // P6: the supervisor reviews only a submitted rectification report; everything else answers an open clock
+  const review = action.type === 'accept_rectification' || action.type === 'send_back';
+  if (state.stage !== (review ? 'under_review' : 'awaiting_answer')) {
+    return review
+      ? { code: 'wrong_stage', detail: '被通报部门尚未报送整改情况报告, 不能验收或退回' }
+      : state.stage === 'under_review'
+        ? { code: 'wrong_stage', detail: '整改情况报告已报送, 正在等待验收' }
+        : { code: 'case_closed', detail: `案件已处于"${stageName(state.stage)}"阶段, 不能再执行该操作` };
   }
   switch (action.type) {
     case 'refuse':
@@ -106,8 +115,24 @@ export function checkAction(
       return blank(action.catalogVersion)
         ? { code: 'missing_reason', detail: '须给出更新后的目录版本' }
         : undefined;
+    case 'submit_rectification':
+      return blank(action.report) ? { code: 'missing_reason', detail: '须填写整改情况报告' } : undefined;
+    case 'send_back':
+      return blank(action.reasons) ? { code: 'missing_reason', detail: '退回整改报告须说明理由' } : undefined;
+    case 'accept_rectification':
+      return undefined;
+    case 'submit_report':
+      return blank(action.narrative)
+        ? { code: 'missing_reason', detail: '须填写共享落实情况和使用效果的说明 (第三十二条)' }
+        : undefined;
   }
 }
+
+/** P6's intermediate steps: they move the case between 整改中 and 待验收 without closing it. */
+export type StepAction = Extract<CaseAction, { type: 'submit_rectification' | 'send_back' }>;
+
+export const isStepAction = (action: CaseAction): action is StepAction =>
+  action.type === 'submit_rectification' || action.type === 'send_back';
 
 /**
  * Whether an answer at `answeredAtMs` is late for a case due at `dueAt` (24:00 Beijing time of the deadline
@@ -118,7 +143,7 @@ export function isLate(answeredAtMs: number, dueAt: string | undefined): boolean
 }
 
 /** The outcome an accepted answer records; its stage is the procedure module's. */
-function outcomeOfAction(action: CaseAction): Outcome {
+function outcomeOfAction(action: Exclude<CaseAction, StepAction>): Outcome {
   switch (action.type) {
     case 'approve':
       return 'approved';
@@ -137,16 +162,39 @@ function outcomeOfAction(action: CaseAction): Outcome {
       return 'data_correct';
     case 'catalog_updated':
       return 'catalog_updated';
+    case 'accept_rectification':
+      return 'rectified';
+    case 'submit_report':
+      return 'report_submitted';
   }
 }
 
 /** The stage and outcome an accepted answer leads to. */
 export function outcomeOf(
   start: Pick<CaseStart, 'procedure'>,
-  action: CaseAction,
+  action: Exclude<CaseAction, StepAction>,
 ): { stage: Stage; outcome: Outcome } {
   const outcome = outcomeOfAction(action);
   const stage = PROCEDURES[start.procedure].outcomes[outcome];
   if (!stage) throw new Error(`${start.procedure} has no outcome ${outcome}`);
   return { stage, outcome };
+}
+
+/** The share an accepted answer grants (第十八、二十条): scope and purpose, to the requesting consumer. */
+export function grantOf(start: CaseStart, action: CaseAction) {
+  const consumer = start.requesterDepartmentId;
+  if (!consumer || !start.resourceId) return undefined;
+  const base = {
+    caseId: start.caseId,
+    resourceId: start.resourceId,
+    consumerDepartmentId: consumer,
+    grantedBy: action.actorDepartmentId,
+  };
+  if (action.type === 'approve')
+    return { ...base, scope: action.scope, purpose: action.purpose, validUntil: action.validUntil };
+  if (action.type === 'agree') return { ...base, scope: action.scope, purpose: action.purpose };
+  if (action.type === 'decide' && action.share && action.scope && action.purpose) {
+    return { ...base, scope: action.scope, purpose: action.purpose };
+  }
+  return undefined;
 }

@@ -12,7 +12,8 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { Activities, NotifyInput } from '../activities/types';
-import { checkAction, initialState, isLate, outcomeOf } from './rules';
+import { applyStep } from './rectification-steps';
+import { checkAction, grantOf, initialState, isLate, isStepAction, outcomeOf } from './rules';
 import {
   WORKFLOW_MESSAGES,
   type CaseAction,
@@ -126,8 +127,14 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
         });
         return state;
       }
+      if (isStepAction(action)) return applyStep({ start, state, acts, notify, now }, action);
       // state changes before the first await, so a concurrent second answer fails its validator
-      const answeredAt = now();
+      const closedAt = now();
+      // P6: the department answered when it submitted the report now accepted (第三十六条)
+      const answeredAt =
+        action.type === 'accept_rectification' && state.lastSubmittedAt
+          ? new Date(state.lastSubmittedAt)
+          : closedAt;
       const { stage, outcome } = outcomeOf(start, action);
       state.stage = stage;
       state.outcome = outcome;
@@ -143,8 +150,13 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       await acts.recordTransition({
         caseId: start.caseId,
         eventKey: 'answered',
-        type: state.answeredLate ? 'answered_late' : 'answered',
-        at: state.answeredAt,
+        type:
+          action.type === 'accept_rectification'
+            ? 'rectification_accepted'
+            : state.answeredLate
+              ? 'answered_late'
+              : 'answered',
+        at: closedAt.toISOString(),
         actor: action.actorDepartmentId,
         data: { ...action },
         patch: {
@@ -154,12 +166,22 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
           answeredAt: state.answeredAt,
           answeredLate: state.answeredLate,
           ...breach,
-          closedAt: state.answeredAt,
+          closedAt: closedAt.toISOString(),
         },
       });
       const grant = grantOf(start, action);
       if (grant) await acts.createGrant(grant);
-      await notify({ caseId: start.caseId, eventKey: 'answered', kind: 'outcome', to: 'requester' });
+      if (action.type === 'submit_report') {
+        await acts.freezeReport({
+          caseId: start.caseId,
+          submittedAt: state.answeredAt,
+          submittedBy: action.actorDepartmentId,
+          narrative: action.narrative,
+        });
+      }
+      // P6's acceptance is news for the department it was ordered on; every other answer for the requester
+      const to = start.procedure === 'P6' ? 'responsible_and_supervisors' : 'requester';
+      await notify({ caseId: start.caseId, eventKey: 'answered', kind: 'outcome', to });
       return state;
     },
     {
@@ -194,7 +216,9 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
   });
   // nor ask for an answer that has already been given
   if (state.status === 'OPEN' || !patched('no-new-case-mail-after-answer')) {
-    await notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to: 'responsible' });
+    // a written notice (P6) goes to the department with copies to the supervisors
+    const to = start.procedure === 'P6' ? 'responsible_and_supervisors' : 'responsible';
+    await notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to });
   }
   // a case entered late (receivedAt in the past), or a deadline moved earlier, gets no reminders for moments
   // already gone; each one skipped is on the case's timeline, so nobody wonders why no mail came
@@ -216,78 +240,86 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
   };
   await skipPast();
 
-  while (state.stage === 'awaiting_answer') {
-    const timer = nextTimer(state, skippedReminders);
-    const wakeAt = timer ? Date.parse(timer.kind === 'due' ? timer.at : timer.reminder.at) : undefined;
-    const woken = () => state.stage !== 'awaiting_answer' || calendarChanged;
-    const interrupted =
-      wakeAt === undefined
-        ? await condition(woken).then(() => true)
-        : await condition(woken, Math.max(1, wakeAt - Date.now()));
-    if (state.stage !== 'awaiting_answer') break;
-    if (calendarChanged) {
-      calendarChanged = false;
-      await recomputeDeadline(start, state);
-      await skipPast();
-      continue;
-    }
-    if (interrupted || !timer) continue;
-    const pastDue = Date.now() >= Date.parse(state.schedule?.dueAt ?? '');
-    if (timer.kind === 'reminder' && pastDue && patched('no-reminder-after-due')) {
-      // the worker was down past the deadline: a reminder now would arrive after the breach, so it is skipped
-      skippedReminders.add(timer.reminder.key);
-      await recordSkipped(timer.reminder);
-      continue;
-    }
-    if (timer.kind === 'reminder') {
-      state.remindersSent.push(timer.reminder.key);
+  // P6 pauses the clock while a rectification report is under review and resumes it (same deadline) on a
+  // send-back; every other procedure passes through the outer loop once
+  for (;;) {
+    while (state.stage === 'awaiting_answer') {
+      const timer = nextTimer(state, skippedReminders);
+      const wakeAt = timer ? Date.parse(timer.kind === 'due' ? timer.at : timer.reminder.at) : undefined;
+      const woken = () => state.stage !== 'awaiting_answer' || calendarChanged;
+      const interrupted =
+        wakeAt === undefined
+          ? await condition(woken).then(() => true)
+          : await condition(woken, Math.max(1, wakeAt - Date.now()));
+      if (state.stage !== 'awaiting_answer') break;
+      if (calendarChanged) {
+        calendarChanged = false;
+        await recomputeDeadline(start, state);
+        await skipPast();
+        continue;
+      }
+      if (interrupted || !timer) continue;
+      const pastDue = Date.now() >= Date.parse(state.schedule?.dueAt ?? '');
+      if (timer.kind === 'reminder' && pastDue && patched('no-reminder-after-due')) {
+        // the worker was down past the deadline: a reminder now would arrive after the breach, so it is skipped
+        skippedReminders.add(timer.reminder.key);
+        await recordSkipped(timer.reminder);
+        continue;
+      }
+      if (timer.kind === 'reminder') {
+        state.remindersSent.push(timer.reminder.key);
+        await acts.recordTransition({
+          caseId: start.caseId,
+          eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
+          type: 'reminder',
+          at: now().toISOString(),
+          data: { reminder: timer.reminder.key, deadline: state.schedule?.deadline },
+        });
+        await notify({
+          caseId: start.caseId,
+          eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
+          kind: 'reminder',
+          to: 'responsible',
+        });
+        continue;
+      }
+      state.overdue = true;
+      // the breach happened at the due time, also when the timer fires later than that (a case entered after
+      // its deadline, a deadline moved into the past by a calendar change)
+      state.overdueAt =
+        patched('overdue-at-due-time') && state.schedule ? state.schedule.dueAt : now().toISOString();
       await acts.recordTransition({
         caseId: start.caseId,
-        eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
-        type: 'reminder',
-        at: now().toISOString(),
-        data: { reminder: timer.reminder.key, deadline: state.schedule?.deadline },
+        eventKey: 'overdue',
+        type: 'overdue',
+        at: state.overdueAt,
+        data: { deadline: state.schedule?.deadline, dueAt: state.schedule?.dueAt },
+        patch: { overdue: true, overdueAt: state.overdueAt },
       });
       await notify({
         caseId: start.caseId,
-        eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
-        kind: 'reminder',
-        to: 'responsible',
+        eventKey: 'overdue',
+        kind: 'overdue',
+        to: 'responsible_and_supervisors',
       });
-      continue;
+      if (start.procedure === 'P2') {
+        // 协商未果: ten working days ran out without agreement, so coordination starts (第十九条)
+        state.stage = 'failed';
+        state.outcome = 'expired';
+        state.status = 'CLOSED';
+        await acts.recordTransition({
+          caseId: start.caseId,
+          eventKey: 'expired',
+          type: 'negotiation_expired',
+          at: now().toISOString(),
+          patch: { stage: 'failed', outcome: 'expired', status: 'CLOSED', closedAt: now().toISOString() },
+        });
+      }
     }
-    state.overdue = true;
-    // the breach happened at the due time, also when the timer fires later than that (a case entered after
-    // its deadline, a deadline moved into the past by a calendar change)
-    state.overdueAt =
-      patched('overdue-at-due-time') && state.schedule ? state.schedule.dueAt : now().toISOString();
-    await acts.recordTransition({
-      caseId: start.caseId,
-      eventKey: 'overdue',
-      type: 'overdue',
-      at: state.overdueAt,
-      data: { deadline: state.schedule?.deadline, dueAt: state.schedule?.dueAt },
-      patch: { overdue: true, overdueAt: state.overdueAt },
-    });
-    await notify({
-      caseId: start.caseId,
-      eventKey: 'overdue',
-      kind: 'overdue',
-      to: 'responsible_and_supervisors',
-    });
-    if (start.procedure === 'P2') {
-      // 协商未果: ten working days ran out without agreement, so coordination starts (第十九条)
-      state.stage = 'failed';
-      state.outcome = 'expired';
-      state.status = 'CLOSED';
-      await acts.recordTransition({
-        caseId: start.caseId,
-        eventKey: 'expired',
-        type: 'negotiation_expired',
-        at: now().toISOString(),
-        patch: { stage: 'failed', outcome: 'expired', status: 'CLOSED', closedAt: now().toISOString() },
-      });
-    }
+
+    if (state.stage !== 'under_review') break;
+    await condition(() => state.stage !== 'under_review');
+    await skipPast();
   }
 
   if (start.procedure === 'P2' && state.stage === 'failed') await escalateToCoordination(start, state);
@@ -359,22 +391,4 @@ async function escalateToCoordination(start: CaseStart, state: CaseState): Promi
       },
     ],
   });
-}
-
-function grantOf(start: CaseStart, action: CaseAction) {
-  const consumer = start.requesterDepartmentId;
-  if (!consumer || !start.resourceId) return undefined;
-  const base = {
-    caseId: start.caseId,
-    resourceId: start.resourceId,
-    consumerDepartmentId: consumer,
-    grantedBy: action.actorDepartmentId,
-  };
-  if (action.type === 'approve')
-    return { ...base, scope: action.scope, purpose: action.purpose, validUntil: action.validUntil };
-  if (action.type === 'agree') return { ...base, scope: action.scope, purpose: action.purpose };
-  if (action.type === 'decide' && action.share && action.scope && action.purpose) {
-    return { ...base, scope: action.scope, purpose: action.purpose };
-  }
-  return undefined;
 }

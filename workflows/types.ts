@@ -51,7 +51,17 @@ export type CaseAction =
     }
   | { type: 'correct'; actorDepartmentId: string; explanation: string }
   | { type: 'confirm_correct'; actorDepartmentId: string; explanation: string }
-  | { type: 'catalog_updated'; actorDepartmentId: string; catalogVersion: string; note?: string };
+  | { type: 'catalog_updated'; actorDepartmentId: string; catalogVersion: string; note?: string }
+  | {
+      type: 'submit_rectification';
+      actorDepartmentId: string;
+      report: string;
+      /** the attachments' names and SHA-256 digests (the files themselves stay with the department) */
+      attachments?: { name: string; sha256: string }[];
+    }
+  | { type: 'accept_rectification'; actorDepartmentId: string; note?: string }
+  | { type: 'send_back'; actorDepartmentId: string; reasons: string }
+  | { type: 'submit_report'; actorDepartmentId: string; narrative: string };
 
 export type CaseStatus = 'OPEN' | 'CLOSED';
 
@@ -70,6 +80,9 @@ export interface CaseState {
   childCaseIds: string[];
   /** set the moment an open_negotiation is accepted, before its child exists: a second one is refused */
   negotiationRequested?: boolean;
+  /** P6: rectification reports submitted so far, and when the latest one came */
+  rectificationRounds?: number;
+  lastSubmittedAt?: string;
 }
 
 /** Why an action is refused; the API turns it into problem+json (409/403/422). */

@@ -13,7 +13,7 @@ import {
   type ActionType,
   type ProcedureCode,
 } from '../../procedures';
-import { checkAction, initialState, outcomeOf } from '../../workflows/rules';
+import { checkAction, initialState, isStepAction, outcomeOf } from '../../workflows/rules';
 import type { CaseAction, CaseStart, CaseState } from '../../workflows/types';
 
 const startOf = (procedure: ProcedureCode): CaseStart => ({
@@ -48,6 +48,10 @@ function actionOf(type: ActionType, actor: string): CaseAction {
     },
     correct: { ...a, type: 'correct', explanation: '已更正' },
     confirm_correct: { ...a, type: 'confirm_correct', explanation: '数据无误' },
+    submit_rectification: { ...a, type: 'submit_rectification', report: '已完成目录更新' },
+    accept_rectification: { ...a, type: 'accept_rectification' },
+    send_back: { ...a, type: 'send_back', reasons: '整改不到位' },
+    submit_report: { ...a, type: 'submit_report', narrative: '上半年共享落实情况' },
     catalog_updated: { ...a, type: 'catalog_updated', catalogVersion: '2026.2' },
   };
   return all[type];
@@ -85,11 +89,16 @@ function holdsItsProcedure(code: ProcedureCode, article: string) {
     const other =
       party === 'responsible' ? (start.requesterDepartmentId as string) : start.responsibleDepartmentId;
     const state =
-      type === 'open_negotiation' ? { ...waiting(code), stage: 'refused' as const } : waiting(code);
+      type === 'open_negotiation'
+        ? { ...waiting(code), stage: 'refused' as const }
+        : type === 'accept_rectification' || type === 'send_back'
+          ? { ...waiting(code), stage: 'under_review' as const }
+          : waiting(code);
     expect(checkAction(start, state, actionOf(type, own))).toBeUndefined();
     expect(checkAction(start, state, actionOf(type, other))?.code).toBe('wrong_party');
-    if (type !== 'open_negotiation') {
-      const { stage, outcome } = outcomeOf(start, actionOf(type, own));
+    const action = actionOf(type, own);
+    if (type !== 'open_negotiation' && !isStepAction(action)) {
+      const { stage, outcome } = outcomeOf(start, action);
       expect(p.outcomes[outcome]).toBe(stage);
       expect(STAGE_LABELS[stage]).toMatch(/[\u4e00-\u9fff]/);
       expect(OUTCOME_LABELS[outcome]).toMatch(/[\u4e00-\u9fff]/);
@@ -168,7 +177,7 @@ describe('第九条 目录更新 (P5)', () => {
 describe('the procedures together', () => {
   it('have distinct codes, id prefixes and read-model values', () => {
     const all = PROCEDURE_CODES.map((c) => PROCEDURES[c]);
-    expect(all.map((p) => p.code)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
+    expect(all.map((p) => p.code)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
     expect(new Set(all.map((p) => p.idPrefix)).size).toBe(all.length);
     expect(new Set(all.map((p) => p.dbEnum)).size).toBe(all.length);
   });
