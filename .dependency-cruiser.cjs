@@ -1,7 +1,7 @@
 /**
  * The layers (DESIGN.md, issue 11), checked by `npm run lint`:
  *   entry points (api/, worker.ts, cli.ts, embedded/, bench/) → use-cases (core/, including core/calendar) → pure rules
- *   (procedures/, calendar engine, workflows' rules). Workflow code is deterministic: it imports only pure rules
+ *   (procedures/, calendar engine, workflows' rules); documents/ renders official texts for either. Workflow code is deterministic: it imports only pure rules
  *   and the activities' types. No cycles anywhere.
  */
 const PURE = '^(procedures|calendar)/';
@@ -47,6 +47,13 @@ module.exports = {
         'api/ (and web/) are entry points: the domain core, workers and rules never reach up into them',
       from: { pathNot: '^(api|web|test|bench|embedded)/|^cli\\.ts$' },
       to: { path: '^(api|web)/' },
+    },
+    {
+      name: 'documents-only-render',
+      severity: 'error',
+      comment: 'documents/ lays out official texts (.docx) from facts it is given: no database, no I/O layer',
+      from: { path: '^documents/' },
+      to: { path: [IO, '^workflows/', 'node_modules/(@prisma|pg|express|nodemailer|@temporalio)'] },
     },
     {
       name: 'core-has-no-http',

@@ -14,6 +14,8 @@ export interface AppConfig {
   smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string };
   /** per-client request budget and brute-force guard; counted in Postgres so all API replicas share them */
   limits: { perClientPerMinute: number; authFailuresPer15Min: number; store?: 'postgres' | 'memory' };
+  /** 书面通报 numbers read `<prefix>〔2026〕3号` (第三十六条 notices, numbered per year) */
+  noticeNumberPrefix: string;
   /** signs the workbench session cookie; every API replica must share it (set SESSION_SECRET in production) */
   sessionSecret: string;
 }
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authFailuresPer15Min: int(env, 'AUTH_FAILURE_LIMIT', 30),
       store: env.RATE_LIMIT_STORE === 'memory' ? 'memory' : 'postgres',
     },
+    noticeNumberPrefix: env.NOTICE_NUMBER_PREFIX || '内共享督',
     sessionSecret: env.SESSION_SECRET || LOCAL_SESSION_SECRET,
   };
 }

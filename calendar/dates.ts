@@ -105,3 +105,14 @@ export function beijingDay(at: Date): string {
 export function endOfDayInstant(day: number): string {
   return `${formatDay(day + 1)}T00:00:00+08:00`;
 }
+
+/** `2026-03-04` → `2026年3月4日`, as pages, mails and documents write a day */
+export function chineseDate(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/** An instant as its Beijing day: `2026年3月4日`. */
+export function chineseDay(at: Date): string {
+  return chineseDate(beijingDay(at));
+}

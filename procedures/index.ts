@@ -36,3 +36,5 @@ export function answerPhaseOf(code: ProcedureCode): Phase {
   if (!phase) throw new Error(`${code}: answer phase ${p.answerPhase} is not among its phases`);
   return phase;
 }
+export * from './p6-rectification';
+export * from './p7-report';

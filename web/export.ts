@@ -7,6 +7,7 @@
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { chineseDate } from './format';
+import { contentDisposition, CSV_TYPE, XLSX_TYPE } from '../documents/files';
 
 /** A Beijing day (YYYY-MM-DD): 2026年3月4日 in CSV, a real date shown the same way in .xlsx */
 export interface DayCell {
@@ -71,18 +72,6 @@ export async function toXlsx(sheetName: string, table: ExportTable): Promise<Buf
   }
   return Buffer.from(await book.xlsx.writeBuffer());
 }
-
-/** RFC 6266 with RFC 8187 `filename*`: the Chinese name for browsers, an ASCII name for old clients. */
-export function contentDisposition(filename: string, asciiFallback: string): string {
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${asciiFallback.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;
-}
-
-export const CSV_TYPE = 'text/csv; charset=utf-8';
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Sends a table as CSV or .xlsx under a (Chinese) file name without extension. */
 export async function sendTable(

@@ -1,17 +1,8 @@
 /** How the pages write dates and numbers: 2026年3月4日, Beijing time, whatever the server's zone. */
-import { beijingDay, SHANGHAI_OFFSET_MS } from '../calendar/dates';
+import { chineseDate, SHANGHAI_OFFSET_MS } from '../calendar/dates';
+
+export { chineseDate, chineseDay } from '../calendar/dates';
 import { PROCEDURES, type ProcedureCode } from '../procedures';
-
-/** `2026-03-04` → `2026年3月4日` */
-export function chineseDate(day: string): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-}
-
-/** An instant as its Beijing day: `2026年3月4日`. */
-export function chineseDay(at: Date): string {
-  return chineseDate(beijingDay(at));
-}
 
 /** An instant with its Beijing time: `2026年3月4日 09:05`. */
 export function chineseDateTime(at: Date): string {

@@ -59,8 +59,8 @@ export type CaseAction =
       /** the attachments' names and SHA-256 digests (the files themselves stay with the department) */
       attachments?: { name: string; sha256: string }[];
     }
-  | { type: 'accept_rectification'; actorDepartmentId: string; note?: string }
-  | { type: 'send_back'; actorDepartmentId: string; reasons: string }
+  | { type: 'accept_rectification'; actorDepartmentId: string; note?: string; by?: string }
+  | { type: 'send_back'; actorDepartmentId: string; reasons: string; by?: string }
   | { type: 'submit_report'; actorDepartmentId: string; narrative: string };
 
 export type CaseStatus = 'OPEN' | 'CLOSED';

@@ -87,12 +87,31 @@ export const actionBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('correct'), explanation: text() }),
   z.object({ type: z.literal('confirm_correct'), explanation: text() }),
   z.object({ type: z.literal('catalog_updated'), catalogVersion: text(100), note: text().optional() }),
+  // P6 (第三十六条): the notified department reports; the supervisor (issuing body) accepts or sends back
+  z.object({
+    type: z.literal('submit_rectification'),
+    report: text(20000),
+    attachments: z
+      .array(
+        z.object({
+          name: text(200),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, '须为 64 位小写十六进制 SHA-256 摘要'),
+        }),
+      )
+      .max(50)
+      .optional()
+      .openapi({ description: '附件的文件名与 SHA-256 摘要 (文件本身由部门留存)' }),
+  }),
+  z.object({ type: z.literal('accept_rectification'), note: text().optional() }),
+  z.object({ type: z.literal('send_back'), reasons: text() }),
+  // P7 (第三十二条): the reporting department submits its narrative; the figures are the system's
+  z.object({ type: z.literal('submit_report'), narrative: text(20000) }),
 ]);
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const listQuery = z.object({
-  procedure: z.enum(['P1', 'P2', 'P3', 'P4', 'P5']).optional(),
+  procedure: z.enum(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']).optional(),
   status: z.enum(['OPEN', 'CLOSED']).optional(),
   overdue: bool.optional(),
   backdated: bool
@@ -127,7 +146,9 @@ const instantOut = z.string().openapi({ description: 'ISO 8601 时间' });
 export const caseSummarySchema = z
   .object({
     id: z.string().openapi({ example: 'GX-2026-000123' }),
-    procedure: z.string().openapi({ description: 'P1 有条件共享申请 … P5 目录更新' }),
+    procedure: z
+      .string()
+      .openapi({ description: 'P1 有条件共享申请 … P5 目录更新, P6 书面通报、限期整改, P7 共享情况报送' }),
     status: z.enum(['OPEN', 'CLOSED']),
     stage: z.string(),
     outcome: z.string().nullable(),

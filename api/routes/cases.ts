@@ -21,7 +21,7 @@ import {
   startCaseBody,
 } from './case-schemas';
 
-function requireIdempotencyKey(req: Request): string {
+export function requireIdempotencyKey(req: Request): string {
   const raw = req.header('Idempotency-Key');
   if (raw === undefined || raw.trim() === '') {
     throw new Problem(
@@ -36,7 +36,7 @@ function requireIdempotencyKey(req: Request): string {
   return r.data;
 }
 
-function caseDeps(deps: AppDeps): CaseDeps {
+export function caseDeps(deps: AppDeps): CaseDeps {
   return {
     db: deps.db,
     temporal: deps.temporal,
@@ -124,10 +124,11 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
     method: 'post',
     path: '/cases/{id}/actions',
     operationId: 'actOnCase',
-    summary: '办理案件: 批准、拒绝、协商、决定、校核答复、目录已更新等',
-    description: '办理人总是调用方所属部门; 只有当前阶段的责任部门可以办理。',
+    summary: '办理案件: 批准、拒绝、协商、决定、校核答复、目录已更新、报送整改报告、验收或退回等',
+    description:
+      '办理人总是调用方所属部门; 只有当前阶段的责任部门可以办理。书面通报 (P6) 的整改报告由督促检查方以发文机关名义验收 (accept_rectification) 或退回 (send_back)。',
     tag: 'cases',
-    roles: ['DEPARTMENT'],
+    roles: ['DEPARTMENT', 'SUPERVISOR'],
     params: caseIdPath,
     body: actionBody,
     responses: { 200: { description: '办理后的案件', schema: caseViewSchema } },

@@ -176,7 +176,7 @@ export async function caseInputOf(
 }
 
 /** startCase, with what it refuses as DomainErrors. */
-async function admit(deps: CaseDeps, input: StartCaseInput): Promise<{ caseId: string; created: boolean }> {
+export async function admit(deps: CaseDeps, input: StartCaseInput): Promise<{ caseId: string; created: boolean }> {
   try {
     return await startCase(deps, input);
   } catch (e) {

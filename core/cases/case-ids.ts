@@ -20,9 +20,22 @@ export async function allocateCaseId(
 ): Promise<string> {
   const prefix = PROCEDURES[procedure].idPrefix;
   const year = shanghaiYear(receivedAt);
+  const n = await nextInSequence(db, prefix, year);
+  return `${prefix}-${year}-${String(n).padStart(6, '0')}`;
+}
+
+/**
+ * The next number of a yearly counter (case ids per procedure prefix, notice numbers per notice prefix), from
+ * 1. Inside a transaction the number is spent only if it commits.
+ */
+export async function nextInSequence(
+  db: Db | Prisma.TransactionClient,
+  key: string,
+  year: number,
+): Promise<number> {
   const rows = await db.$queryRaw<{ n: number }[]>`
-    INSERT INTO "CaseSequence" (prefix, year, next) VALUES (${prefix}, ${year}, 2)
+    INSERT INTO "CaseSequence" (prefix, year, next) VALUES (${key}, ${year}, 2)
     ON CONFLICT (prefix, year) DO UPDATE SET next = "CaseSequence".next + 1
     RETURNING next - 1 AS n`;
-  return `${prefix}-${year}-${String(rows[0].n).padStart(6, '0')}`;
+  return Number(rows[0].n);
 }

@@ -36,6 +36,8 @@ export interface StartCaseInput {
   audit?: { actor: string; data: Record<string, unknown> };
   /** department systems may backdate `receivedAt` only within their profile's maxBackdateWorkingDays */
   limitBackdating?: boolean;
+  /** the procedure's own record (P6: the numbered notice), written in the same transaction as the case row */
+  withCase?: (tx: Prisma.TransactionClient, start: CaseStart) => Promise<void>;
 }
 
 /** The same Idempotency-Key sent again with a different request: a client bug, refused rather than merged. */
@@ -170,6 +172,7 @@ export async function startCase(
           details: start.details as Prisma.InputJsonValue,
         },
       });
+      await input.withCase?.(tx, start);
       if (input.audit) {
         await appendAudit(tx, {
           actor: input.audit.actor,

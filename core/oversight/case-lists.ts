@@ -169,7 +169,8 @@ async function whereOf(
   today: string,
   calendarOf: (profileId: string) => Promise<DeadlineCalculator>,
 ): Promise<Prisma.Sql[]> {
-  const conds: Prisma.Sql[] = [Prisma.sql`c.status = 'OPEN'`];
+  // a P6 rectification report under review waits on the supervisor, not the department: neither late nor due
+  const conds: Prisma.Sql[] = [Prisma.sql`c.status = 'OPEN'`, Prisma.sql`c.stage <> 'under_review'`];
   if (scope !== 'all') conds.push(caseScopeSql(scope));
   if (f.kind === 'overdue') {
     conds.push(Prisma.sql`c."dueAt" <= ${now}`);

@@ -118,7 +118,12 @@ export async function departmentFigures(
     status: 'FAILED' as const,
     recipient: { in: [...new Set(staffRows.map((s) => s.email))] },
   };
-  const openWhere = { responsibleDepartmentId: departmentId, status: 'OPEN' as const };
+  // a P6 report under review waits on the supervisor, not on the department
+  const openWhere = {
+    responsibleDepartmentId: departmentId,
+    status: 'OPEN' as const,
+    stage: { not: 'under_review' as const },
+  };
   const [open, answers, rectifications, monthly, overdueRows, oldestRows, failedCount, failedItems] =
     await Promise.all([
       openFiguresByDepartment(db, table, [departmentId]),

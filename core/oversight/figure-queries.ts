@@ -62,7 +62,8 @@ export async function openFiguresByDepartment(
              p.today_cum - ${cumOf('p', Prisma.sql`NULLIF(c."deadlineDate", '')::date`)} AS wd_overdue, p.grace
       FROM "Case" c
       LEFT JOIN prof p ON p.id = c."profileId"
-      WHERE c.status = 'OPEN' ${inScope(scope)}
+      -- a P6 report under review waits on the supervisor: not the department's open work
+      WHERE c.status = 'OPEN' AND c.stage <> 'under_review' ${inScope(scope)}
     )
     SELECT dept,
            count(*)::int AS open,
@@ -212,12 +213,23 @@ export async function monthlyFigures(db: Db, departmentId: string, from: Date): 
 }
 
 /**
- * Hook for the red light's second reason: rectification notices (P6, next issue) past their deadline, per
- * department. There is no table for them yet, so none are overdue.
+ * The red light's second reason: written notices (P6, 第三十六条) whose rectification deadline has passed while
+ * the department still owes its report (the workflow's overdue mark; a report under review is not late).
  */
 export async function overdueRectificationsByDepartment(
-  _db: Db,
-  _scope: DepartmentIds,
+  db: Db,
+  scope: DepartmentIds,
 ): Promise<Map<string, number>> {
-  return new Map();
+  const rows = await db.case.groupBy({
+    by: ['responsibleDepartmentId'],
+    where: {
+      procedure: 'P6_RECTIFICATION',
+      status: 'OPEN',
+      overdue: true,
+      stage: 'awaiting_answer',
+      ...(scope === null ? {} : { responsibleDepartmentId: { in: [...scope] } }),
+    },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((r) => [r.responsibleDepartmentId, r._count._all]));
 }

@@ -13,7 +13,7 @@ export interface LightInput {
   overdue: number;
   /** of those, overdue by more than the supervision grace period of their profile (working days) */
   overdueBeyondGrace: number;
-  /** rectification notices (P6) past their own deadline: always 0 until P6 exists */
+  /** rectification notices (P6, 第三十六条) past their own deadline while the department still owes its report */
   overdueRectifications: number;
 }
 

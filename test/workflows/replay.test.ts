@@ -49,6 +49,8 @@ test('the recorded scenarios are all there', () => {
       'calendar-moved-into-past.json',
       'p1-worker-down-past-deadline.json',
       'p2-fail-escalation-blocked.json',
+      // issue 13: P6 with a review pause, a send-back, the lapse and a late acceptance
+      'p6-send-back-late-acceptance.json',
     ]),
   );
 });
