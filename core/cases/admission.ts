@@ -176,7 +176,10 @@ export async function caseInputOf(
 }
 
 /** startCase, with what it refuses as DomainErrors. */
-export async function admit(deps: CaseDeps, input: StartCaseInput): Promise<{ caseId: string; created: boolean }> {
+export async function admit(
+  deps: CaseDeps,
+  input: StartCaseInput,
+): Promise<{ caseId: string; created: boolean }> {
   try {
     return await startCase(deps, input);
   } catch (e) {
