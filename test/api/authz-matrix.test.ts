@@ -112,6 +112,24 @@ async function startP1(): Promise<string> {
   return id;
 }
 
+const NOTICE_TO_RST = {
+  departmentId: 'NMG-RST',
+  grounds: [6],
+  facts: '授权矩阵测试: 共享申请答复不及时',
+  rectificationWorkingDays: 10,
+};
+
+/** A fresh written notice to RST, issued by the (regional) supervisor. */
+async function freshNotice(): Promise<string> {
+  const r = await api
+    .as('supervisor')
+    .post(`${V1}/notices`)
+    .set('Idempotency-Key', `authz-notice-${uniq()}`)
+    .send(NOTICE_TO_RST);
+  if (r.status !== 201) throw new Error(`issuing the fixture notice answered ${r.status}: ${r.text}`);
+  return r.body.caseId as string;
+}
+
 let grantCaseSeq = 0;
 /** A closed P1 (MZT ← RST, SB-0003) and its grant, written as the projection activity writes them. */
 async function freshGrant(): Promise<string> {
@@ -278,12 +296,45 @@ const ROWS: Row[] = [
     op: 'POST /api/v1/cases/{id}/actions',
     own: 'rst',
     other: 'gat',
-    expect: { none: 401, own: 200, other: 404, supervisor: 403, admin: 403, league: 403 },
-    hiddenDenial: ['other'],
+    // supervisors pass the role check (they review P6 reports) but may not answer a P1; the 盟市 one cannot see it
+    expect: { none: 401, own: 200, other: 404, supervisor: 403, admin: 403, league: 404 },
+    hiddenDenial: ['other', 'league'],
     make: async () => ({
       path: `/cases/${await startP1()}/actions`,
       body: { type: 'approve', scope: '参保状态', purpose: '城乡低保资格审核' },
     }),
+  },
+  // 书面通报 (第三十六条): only supervisors issue; the addressee (RST) and supervisors of its level read it
+  {
+    op: 'POST /api/v1/notices',
+    expect: { none: 401, own: 403, other: 403, supervisor: 201, admin: 403, league: 422 },
+    hiddenDenial: ['league'],
+    make: () => ({
+      path: '/notices',
+      headers: { 'Idempotency-Key': `authz-${uniq()}` },
+      body: NOTICE_TO_RST,
+    }),
+  },
+  {
+    op: 'GET /api/v1/notices/{id}',
+    own: 'rst',
+    other: 'gat',
+    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200, league: 404 },
+    hiddenDenial: ['other', 'league'],
+    make: async () => ({ path: `/notices/${await freshNotice()}` }),
+  },
+  {
+    op: 'GET /api/v1/notices/{id}/document',
+    own: 'rst',
+    other: 'gat',
+    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200, league: 404 },
+    hiddenDenial: ['other', 'league'],
+    make: async () => ({ path: `/notices/${await freshNotice()}/document` }),
+  },
+  {
+    op: 'GET /api/v1/notice-proposals',
+    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 403, league: 200 },
+    make: () => ({ path: '/notice-proposals' }),
   },
   {
     op: 'GET /api/v1/cases/{id}',

@@ -57,6 +57,7 @@ test('every environment variable the processes read is set for them', () => {
     'RATE_LIMIT_PER_MINUTE',
     'AUTH_FAILURE_LIMIT',
     'SESSION_SECRET', // signs the workbench's session cookie, which only the API serves
+    'NOTICE_NUMBER_PREFIX', // written notices are numbered where they are issued: the API
   ]);
   for (const name of read.filter((n) => !optional.has(n))) {
     expect([name, Object.keys(services.api.environment)]).toEqual([name, expect.arrayContaining([name])]);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createDb, type Db } from '../../prisma/client';
+import { PROCEDURE_CODES, PROCEDURES } from '../../procedures';
 
 function need(name: string): string {
   const v = process.env[name];
@@ -31,10 +32,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   // Case ids are workflow ids, and every test database shares one Temporal dev server: each database counts
   // from its own random offset, so two test files never start (and silently share) the same workflow id.
   const offset = 100_000 + (randomBytes(4).readUInt32BE() % 800_000);
-  await db.$executeRawUnsafe(
-    `INSERT INTO "CaseSequence" (prefix, year, next)
-     SELECT p, y, ${offset} FROM unnest(ARRAY['GX','XS','XT','JH','ML']) p, generate_series(2018, 2035) y`,
-  );
+  const prefixes = PROCEDURE_CODES.map((c) => PROCEDURES[c].idPrefix);
+  await db.$executeRaw`
+    INSERT INTO "CaseSequence" (prefix, year, next)
+    SELECT p, y, ${offset}::int FROM unnest(${prefixes}::text[]) p, generate_series(2018, 2035) y`;
   return {
     url,
     db,
