@@ -186,9 +186,9 @@ function rectificationParts(
       };
     case 'sent_back':
       return {
-        subject: `整改报告退回${tag} 请继续整改`,
+        subject: `${copy}整改报告退回${tag} 请继续整改`,
         lead: [
-          `贵单位就书面通报 ${number} 报送的第 ${f.step?.round ?? 1} 次整改情况报告未通过验收。`,
+          `${f.copy ? f.responsibleDepartment : '贵单位'}就书面通报 ${number} 报送的第 ${f.step?.round ?? 1} 次整改情况报告未通过验收。`,
           `退回理由: ${f.step?.reasons ?? '(未说明)'}`,
           `整改期限不变: ${due}。${timeLine(f)}`,
         ],

@@ -39,7 +39,7 @@ export async function applyStep({ start, state, acts, notify, now }: StepContext
   await notify(
     action.type === 'submit_rectification'
       ? { caseId: start.caseId, eventKey, kind: 'submitted', to: 'requester_and_supervisors' }
-      : { caseId: start.caseId, eventKey, kind: 'sent_back', to: 'responsible' },
+      : { caseId: start.caseId, eventKey, kind: 'sent_back', to: 'responsible_and_supervisors' },
   );
   return state;
 }

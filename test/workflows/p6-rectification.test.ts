@@ -173,7 +173,7 @@ describe('第三十六条 书面通报、限期整改 (P6)', () => {
       // mails at each step: the department's 专人 (张伟), the issuer (王建国, 主管部门) and the office (赵丽娟)
       const mails = await eventually(async () => {
         const m = smtp.messages.filter((x) => x.subject?.includes(caseId) || x.subject?.includes('内共享督'));
-        return m.length >= 15 ? m : undefined;
+        return m.length >= 17 ? m : undefined;
       });
       const subjects = mails.map((m) => [m.envelopeTo[0], m.subject]);
       expect(subjects).toEqual(
@@ -188,6 +188,7 @@ describe('第三十六条 书面通报、限期整改 (P6)', () => {
           ],
           ['wangjianguo@zwfwj.nmg.example', expect.stringContaining('整改报告待验收')],
           ['zhangwei@rst.nmg.example', `整改报告退回【书面通报、限期整改】${caseId} 请继续整改`],
+          ['zhaolijuan@xtbgs.nmg.example', `(抄送) 整改报告退回【书面通报、限期整改】${caseId} 请继续整改`],
           ['zhaolijuan@xtbgs.nmg.example', expect.stringContaining('整改逾期')],
           ['zhangwei@rst.nmg.example', expect.stringContaining('整改验收')],
         ]),
