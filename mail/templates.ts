@@ -2,7 +2,7 @@
  * Email texts (Simplified Chinese, HTML + plain text) for the notifications the workflows send. Pure functions:
  * the notifier gathers the facts, these only render them.
  */
-import { OUTCOME_LABELS, PROCEDURES, type Outcome, type ProcedureCode } from '../procedures';
+import { OUTCOME_LABELS, partyLabelsOf, PROCEDURES, type Outcome, type ProcedureCode } from '../procedures';
 import { groundsText } from '../procedures/p6-rectification';
 
 export type MailKind =
@@ -229,11 +229,13 @@ const GAP_FOR: Record<MailKind, string> = {
 
 export function renderMail(f: MailFacts): RenderedMail {
   const { subject, lead, close } = parts(f);
+  const party = partyLabelsOf(PROCEDURES[f.procedure]);
   const rows: [string, string][] = [
     ['案件编号', f.caseId],
     ['办理事项', `${PROCEDURES[f.procedure].name} (${PROCEDURES[f.procedure].article})`],
-    ['承办单位', f.responsibleDepartment],
-    ...(f.requesterDepartment ? [['申请单位', f.requesterDepartment] as [string, string]] : []),
+    ...(f.notice ? [['通报编号', f.notice.number] as [string, string]] : []),
+    [party.responsible, f.responsibleDepartment],
+    ...(f.requesterDepartment ? [[party.requester, f.requesterDepartment] as [string, string]] : []),
     ...(f.resourceName ? [['政务信息资源', f.resourceName] as [string, string]] : []),
     ['办理时限', formatDeadline(f.deadlineDate) + (f.provisional ? ' (暂定: 该年度放假安排尚未公布)' : '')],
     ...(f.daysOverdue

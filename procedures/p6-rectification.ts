@@ -22,6 +22,7 @@ export const P6: ProcedureModule = {
   },
   outcomes: { rectified: 'rectified' },
   mailNote: '请按书面通报要求限期整改, 并在期限内报送整改情况报告 (第三十六条)。',
+  partyLabels: { responsible: '被通报单位', requester: '通报机关' },
 };
 
 /** 第三十六条's grounds, numbered as the article numbers them. */

@@ -18,6 +18,7 @@ export const P7: ProcedureModule = {
   outcomes: { report_submitted: 'submitted' },
   mailNote:
     '请核对系统预填的本期共享数据, 补充落实情况和使用效果的说明后报送协调办公室组织推进组 (第三十二条)。',
+  partyLabels: { responsible: '报送单位', requester: '报送对象' },
 };
 
 /** The two reporting periods of 第三十二条. */

@@ -120,4 +120,14 @@ export interface ProcedureModule {
   mailNote: string;
   /** one sentence for mails: how this case came about, when it follows from another */
   originNote?(parentCaseId: string): string;
+  /** how pages and mails name the two parties, where 承办单位 / 申请单位 would mislead (P6, P7) */
+  partyLabels?: { responsible: string; requester: string };
+}
+
+/** The parties' names for people: the procedure's own, or 承办单位 / 申请单位. */
+export function partyLabelsOf(p: Pick<ProcedureModule, 'partyLabels'>): {
+  responsible: string;
+  requester: string;
+} {
+  return p.partyLabels ?? { responsible: '承办单位', requester: '申请单位' };
 }
