@@ -20,3 +20,12 @@ export const statusText = (status: string): string => CASE_STATUS_LABELS[status]
 export const stageText = (stage: Stage): string => STAGE_LABELS[stage] ?? stage;
 export const outcomeText = (outcome: Outcome | null): string =>
   outcome ? (OUTCOME_LABELS[outcome] ?? outcome) : '';
+
+/** Stage words a procedure says differently: a P6 case awaiting its answer is a rectification under way. */
+const PROCEDURE_STAGE_LABELS: Partial<Record<string, Partial<Record<Stage, string>>>> = {
+  P6: { awaiting_answer: '整改中' },
+};
+
+/** The stage as the case's own procedure names it (`P6` or its db enum). */
+export const caseStageText = (procedure: string, stage: Stage): string =>
+  PROCEDURE_STAGE_LABELS[procedure === 'P6_RECTIFICATION' ? 'P6' : procedure]?.[stage] ?? stageText(stage);

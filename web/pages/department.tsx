@@ -16,7 +16,7 @@ import { LEVEL_NAME } from '../../core/registry/hierarchy';
 import { Badge } from '../components/badge';
 import { Chart, ChartScripts } from '../components/charts';
 import { LightBadge, LightRule } from '../components/lights';
-import { caseHref, CaseLinkOrDash } from '../components/links';
+import { caseHref, CaseLinkOrDash, newNoticeHref } from '../components/links';
 import { StatCard } from '../components/stat-card';
 import { num, ScrollTable } from '../components/table';
 import {
@@ -28,6 +28,7 @@ import {
   procedureLabel,
   workingDaysText,
 } from '../format';
+import { personOf } from '../auth';
 import { auditedForPerson } from '../denials';
 import { sendPage } from '../render';
 
@@ -99,7 +100,7 @@ function CaseTable(props: { caption: string; rows: CaseLine[]; overdueColumn: bo
   );
 }
 
-export function DepartmentView(props: { f: DepartmentFigures }) {
+export function DepartmentView(props: { f: DepartmentFigures; supervisor?: boolean }) {
   const { f } = props;
   const d = f.department;
   return (
@@ -170,6 +171,23 @@ export function DepartmentView(props: { f: DepartmentFigures }) {
         empty="没有在办案件。"
       />
 
+      <h2>书面通报 (第三十六条)</h2>
+      {props.supervisor && (
+        <p>
+          <a class="button" href={newNoticeHref({ department: d.id })}>
+            发出书面通报
+          </a>
+        </p>
+      )}
+      {/* the notices come from their own use-case; htmx loads them, the link serves without script */}
+      <div
+        class="dept-notices"
+        hx-get={`/dashboard/notices/table?department=${encodeURIComponent(d.id)}`}
+        hx-trigger="load"
+      >
+        <a href={`/dashboard/notices?department=${encodeURIComponent(d.id)}`}>查看对本部门的书面通报</a>
+      </div>
+
       <h2>共享专人 (第二十七条)</h2>
       {f.noResponsibleStaff ? (
         <p class="notice" role="note">
@@ -228,7 +246,8 @@ export function departmentPage(r: Router, deps: AppDeps): void {
       const f = await auditedForPerson(deps, req, res, (actor) =>
         departmentFigures(deps, actor, req.params.id),
       );
-      sendPage(req, res, f.department.name, <DepartmentView f={f} />);
+      const supervisor = personOf(res).role === 'SUPERVISOR';
+      sendPage(req, res, f.department.name, <DepartmentView f={f} supervisor={supervisor} />);
     } catch (e) {
       next(e);
     }

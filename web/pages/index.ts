@@ -6,6 +6,8 @@ import { caseListPages } from './case-lists';
 import { casePage } from './case-detail';
 import { departmentPage } from './department';
 import { mailProblemsPage } from './mail-problems';
+import { noticeFormPage } from './notices/form';
+import { noticeListPages } from './notices/list';
 import { overviewPage } from './overview';
 import { passwordPage } from './password';
 import { statisticsPage } from './statistics';
@@ -17,6 +19,8 @@ export function pageRoutes(deps: AppDeps): Router {
   departmentPage(r, deps);
   statisticsPage(r, deps);
   casePage(r, deps);
+  noticeFormPage(r, deps);
+  noticeListPages(r, deps);
   mailProblemsPage(r, deps);
   accountsPage(r, deps);
   passwordPage(r, deps);

@@ -40,7 +40,7 @@ function DepartmentRow(props: { d: DepartmentLight }) {
   );
 }
 
-export function Overview(props: { f: OverviewFigures }) {
+export function Overview(props: { f: OverviewFigures; supervisor?: boolean }) {
   const { f } = props;
   const t = f.totals;
   // a department user's queues list the cases it asked for as well: the cards count what it must answer
@@ -65,6 +65,8 @@ export function Overview(props: { f: OverviewFigures }) {
           tone="red"
         />
       </section>
+      {/* 建议再次通报 (第三十六条第 (五) 项): its own use-case, loaded by htmx; empty when there is none */}
+      {props.supervisor && <div id="proposals" hx-get="/dashboard/notices/proposals" hx-trigger="load"></div>}
       {t.provisional > 0 && (
         <p class="notice" role="note">
           <Badge tone="yellow">临时期限</Badge> {t.provisional} 件在办案件的期限按临时日历推算
@@ -101,8 +103,9 @@ export function Overview(props: { f: OverviewFigures }) {
 export function overviewPage(r: Router, deps: AppDeps): void {
   r.get('/', async (req, res, next) => {
     try {
-      const f = await overviewFigures(deps, actorOf(personOf(res)));
-      sendPage(req, res, '总览', <Overview f={f} />);
+      const person = personOf(res);
+      const f = await overviewFigures(deps, actorOf(person));
+      sendPage(req, res, '总览', <Overview f={f} supervisor={person.role === 'SUPERVISOR'} />);
     } catch (e) {
       next(e);
     }

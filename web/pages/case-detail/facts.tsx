@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { CaseDetail, DeadlinePosition } from '../../../core/oversight/case-detail';
 import { Badge } from '../../components/badge';
 import { chineseDate, chineseDateTime, procedureLabel } from '../../format';
-import { outcomeText, stageText, statusText } from '../../labels';
+import { caseStageText, outcomeText, statusText } from '../../labels';
 
 function PositionBadge(props: { p: DeadlinePosition | null; overdue: boolean }) {
   const p = props.p;
@@ -45,7 +45,7 @@ export function Facts(props: { d: CaseDetail }) {
       <Fact term="案件编号">{d.id}</Fact>
       <Fact term="程序">{procedureLabel(d.procedure)}</Fact>
       <Fact term="状态">
-        {statusText(d.status)} · {stageText(d.stage)}
+        {statusText(d.status)} · {caseStageText(d.procedure, d.stage)}
         {d.outcome && <> · 结果: {outcomeText(d.outcome)}</>}
       </Fact>
       <Fact term="提出部门 → 承办部门">

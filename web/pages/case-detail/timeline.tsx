@@ -17,6 +17,9 @@ const EVENT_LABELS: Record<string, string> = {
   negotiation_expired: '协商期满未达成一致',
   escalated_to_coordination: '转入协调',
   deadline_recomputed: '期限重新计算',
+  rectification_submitted: '报送整改情况报告',
+  rectification_sent_back: '整改报告被退回',
+  rectification_accepted: '整改验收通过',
 };
 
 const ACTION_LABELS: Record<string, string> = {
@@ -29,6 +32,7 @@ const ACTION_LABELS: Record<string, string> = {
   correct: '已更正',
   confirm_correct: '经校核数据无误',
   catalog_updated: '目录已更新',
+  accept_rectification: '验收通过',
 };
 
 const ACTION_FIELDS: [string, string][] = [
@@ -87,6 +91,14 @@ function EventDetail(props: { e: TimelineEntry; names: Record<string, string>; c
       if (str(d.deadline)) items.push(['届满日', chineseDate(String(d.deadline))]);
       break;
     }
+    case 'rectification_submitted':
+    case 'rectification_sent_back':
+    case 'rectification_accepted':
+      // the reports and reasons themselves are in the 整改情况 section above
+      if (typeof d.round === 'number') items.push(['', `第 ${d.round} 次报告`]);
+      if (str(d.by)) items.push(['经办', String(d.by)]);
+      items.push(['', <a href="#rectification">见整改情况</a>]);
+      break;
     case 'overdue':
       if (str(d.deadline)) items.push(['届满日', chineseDate(String(d.deadline))]);
       break;
