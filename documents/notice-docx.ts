@@ -19,10 +19,10 @@ const RED = 'C00000';
 const FANGSONG = '仿宋_GB2312';
 const TITLE_FONT = '方正小标宋简体';
 const HEITI = '黑体';
-/** half-points: 3号 = 16 pt, 2号 = 22 pt, banner 初号-ish 36 pt */
+/** half-points: 3号 = 16 pt, 2号 = 22 pt, the banner 26 pt (one line for most bodies' names) */
 const SIZE_BODY = 32;
 const SIZE_TITLE = 44;
-const SIZE_BANNER = 64;
+const SIZE_BANNER = 52;
 /** fixed 28 pt lines, 22 lines a page as the standard asks */
 const LINE = { line: 560, lineRule: 'exact' as const };
 const INDENT_TWO_CHARS = 640;
@@ -66,7 +66,7 @@ export async function noticeDocx(d: NoticeDocument): Promise<Buffer> {
           new Paragraph({
             alignment: AlignmentType.CENTER,
             children: [run(d.number)],
-            border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 8 } },
+            border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 4 } },
             spacing: { after: 480 },
           }),
           new Paragraph({
@@ -81,7 +81,7 @@ export async function noticeDocx(d: NoticeDocument): Promise<Buffer> {
           ...(d.evidence.length > 0
             ? [
                 new Paragraph({
-                  children: [run(`附件: 逾期案件清单 (${d.evidence.length} 件)`, { font: HEITI })],
+                  children: [run(`附件：逾期案件清单（${d.evidence.length} 件）`, { font: HEITI })],
                   indent: { firstLine: INDENT_TWO_CHARS },
                   spacing: { ...LINE, before: 280 },
                 }),

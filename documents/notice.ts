@@ -40,29 +40,43 @@ export interface NoticeDocument {
   copyTo: string;
 }
 
+/**
+ * Official texts use full-width punctuation (GB/T 15834). The article's grounds are kept elsewhere with ASCII
+ * commas and brackets, as the system writes its sentences, so they are converted here; the supervisor's own
+ * facts are printed as written.
+ */
+export function officialPunctuation(s: string): string {
+  return s
+    .replace(/, ?/g, '，')
+    .replace(/; ?/g, '；')
+    .replace(/: ?/g, '：')
+    .replace(/ ?\(/g, '（')
+    .replace(/\) ?/g, '）');
+}
+
 export function noticeDocument(f: NoticeFacts): NoticeDocument {
   const grounds = f.grounds
     .filter(isRectificationGround)
-    .map((g) => `(${GROUND_NUMERALS[g]}) ${RECTIFICATION_GROUNDS[g]}。`);
+    .map((g) => officialPunctuation(`(${GROUND_NUMERALS[g]}) ${RECTIFICATION_GROUNDS[g]}。`));
   const deadline =
-    chineseDate(f.deadline) + (f.provisional ? ' (该年度放假安排公布后以系统重算的期限为准)' : '');
+    chineseDate(f.deadline) + (f.provisional ? '（该年度放假安排公布后以系统重算的期限为准）' : '');
   return {
     banner: f.issuingBody,
     number: f.number,
     title: `关于对${f.departmentName}予以书面通报并责令限期整改的通知`,
-    addressee: `${f.departmentName}:`,
+    addressee: `${f.departmentName}：`,
     opening:
-      (f.followsNumber ? `你单位未按书面通报 ${f.followsNumber} 的要求完成整改。` : '') +
-      '经督促检查, 你单位在政务信息资源共享工作中存在《内蒙古自治区政务信息资源共享管理暂行办法》(内政发〔2018〕23号) 第三十六条所列下列情形:',
+      (f.followsNumber ? `你单位未按书面通报${f.followsNumber}的要求完成整改。` : '') +
+      '经督促检查，你单位在政务信息资源共享工作中存在《内蒙古自治区政务信息资源共享管理暂行办法》（内政发〔2018〕23号）第三十六条所列下列情形：',
     grounds,
     paragraphs: [
-      `主要事实: ${f.facts}`,
-      `根据第三十六条规定, 现予以书面通报, 并责令你单位自本通知印发之日起 ${f.rectificationWorkingDays} 个工作日内 (即${deadline}前) 完成整改, 并通过政务信息资源共享时限监督系统报送整改情况报告。逾期未整改或整改不到位的, 将依第三十六条第 (五) 项再次予以通报。`,
+      `主要事实：${f.facts}`,
+      `根据第三十六条规定，现予以书面通报，并责令你单位自本通知印发之日起${f.rectificationWorkingDays}个工作日内（即${deadline}前）完成整改，并通过政务信息资源共享时限监督系统报送整改情况报告。逾期未整改或整改不到位的，将依第三十六条第（五）项再次予以通报。`,
     ],
     evidence: f.evidenceCaseIds,
     signature: f.issuingBody,
     date: chineseDay(new Date(f.issuedAt)),
-    copyTo: f.copyTo.length > 0 ? `抄送: ${f.copyTo.join(', ')}。` : '',
+    copyTo: f.copyTo.length > 0 ? `抄送：${f.copyTo.join('，')}。` : '',
   };
 }
 

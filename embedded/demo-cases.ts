@@ -1,10 +1,12 @@
-import { startCase, type CaseServiceDeps } from '../core/cases/start';
+import { startCase } from '../core/cases/start';
+import { issueNotice, type NoticeDeps } from '../core/oversight/rectification';
 
 /**
  * A few demo cases so a new user sees something at once: one fresh request, one entered late that is
- * already overdue, one data verification. Idempotency keys make re-running this a no-op.
+ * already overdue, one data verification, and a written notice (P6) citing the overdue one. Idempotency keys
+ * make re-running this a no-op.
  */
-export async function seedDemoCases(deps: CaseServiceDeps): Promise<string[]> {
+export async function seedDemoCases(deps: NoticeDeps): Promise<string[]> {
   const demo = { clientId: 'demo-seed' };
   const ids: string[] = [];
   ids.push(
@@ -55,5 +57,19 @@ export async function seedDemoCases(deps: CaseServiceDeps): Promise<string[]> {
       })
     ).caseId,
   );
+  // 督促检查组 notifies 民政厅 of the request it let run out (第三十六条 (二)); the notice is the demo's first
+  const { notice } = await issueNotice(
+    deps,
+    { clientId: 'demo-seed', role: 'SUPERVISOR', departmentId: 'NMG-XTBGS' },
+    'demo-p6-mzt',
+    {
+      departmentId: 'NMG-MZT',
+      grounds: [2],
+      facts: `呼和浩特市人民政府申请共享的城乡低保对象信息 (案件 ${ids[1]}) 超过第十九条规定的 10 个工作日未予答复。`,
+      evidenceCaseIds: [ids[1]],
+      rectificationWorkingDays: 20,
+    },
+  );
+  ids.push(notice.caseId);
   return ids;
 }

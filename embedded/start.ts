@@ -143,7 +143,14 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
     const calendars = createCalendarProvider(db);
     // the dev server's port opens a moment before its namespace serves requests
-    await retry(() => seedDemoCases({ db, temporal, calendars, taskQueue: config.taskQueue }), {
+    const seedDeps = {
+      db,
+      temporal,
+      calendars,
+      taskQueue: config.taskQueue,
+      noticePrefix: config.noticeNumberPrefix,
+    };
+    await retry(() => seedDemoCases(seedDeps), {
       attempts: 30,
     });
     await connection.close();

@@ -7,10 +7,11 @@ import { GROUND_NOT_RECTIFIED, PROCEDURES } from '../../procedures';
 import type { Actor } from '../actor';
 import type { CaseDeps } from '../cases/admission';
 import { loadVisibleCase } from '../cases/queries';
+import { overdueWhere, P1_TO_P5 } from './rectification';
 import { DomainError } from '../errors';
 import { caseScopeWhere, departmentInScope, scopeOf } from '../supervision-scope';
 
-type Deps = Pick<CaseDeps, 'db'>;
+type Deps = Pick<CaseDeps, 'db' | 'now'>;
 
 /** The most evidence a form offers; a notice citing more cases than this names the rest in its facts. */
 export const EVIDENCE_OFFERED = 200;
@@ -34,8 +35,8 @@ export async function evidenceCandidates(deps: Deps, actor: Actor, departmentId:
   const rows = await deps.db.case.findMany({
     where: {
       responsibleDepartmentId: dept.id,
-      overdue: true,
-      procedure: { in: (['P1', 'P2', 'P3', 'P4', 'P5'] as const).map((c) => PROCEDURES[c].dbEnum) },
+      procedure: { in: P1_TO_P5 },
+      ...overdueWhere(deps.now?.() ?? new Date()),
     },
     orderBy: [{ overdueAt: 'asc' }, { id: 'asc' }],
     take: EVIDENCE_OFFERED,

@@ -95,7 +95,7 @@ describe('第三十六条 书面通报 through the API', () => {
     expect(read.body.text).toContain(
       '关于对内蒙古自治区人力资源和社会保障厅予以书面通报并责令限期整改的通知',
     );
-    expect(read.body.text).toContain('(五) 对监督检查机关责令整改的问题, 未按要求进行整改');
+    expect(read.body.text).toContain('（五）对监督检查机关责令整改的问题，未按要求进行整改');
 
     // the .docx opens and reads back: number, title, addressee, grounds, evidence, Chinese intact
     const doc = await api
@@ -120,10 +120,10 @@ describe('第三十六条 书面通报 through the API', () => {
     for (const expected of [
       `内共享督〔${year}〕1号`,
       '关于对内蒙古自治区人力资源和社会保障厅予以书面通报并责令限期整改的通知',
-      '内蒙古自治区人力资源和社会保障厅:',
-      '(二) 不按照规定将本部门政务信息资源目录和掌握的政务信息资源提供给其他部门共享。',
+      '内蒙古自治区人力资源和社会保障厅：',
+      '（二）不按照规定将本部门政务信息资源目录和掌握的政务信息资源提供给其他部门共享。',
       overdueP1,
-      '抄送: 自治区政务信息资源整合共享专项工作协调办公室。',
+      '抄送：自治区政务信息资源整合共享专项工作协调办公室。',
     ]) {
       expect(text).toContain(expected);
     }

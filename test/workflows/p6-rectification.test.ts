@@ -89,8 +89,8 @@ describe('第三十六条 书面通报、限期整改 (P6)', () => {
       const { document } = await noticeDocumentFor(deps, RST, caseId);
       const text = noticeText(document);
       expect(text).toContain('关于对内蒙古自治区人力资源和社会保障厅予以书面通报并责令限期整改的通知');
-      expect(text).toContain('(二) 不按照规定将本部门政务信息资源目录');
-      expect(text).toContain('2026年10月15日前');
+      expect(text).toContain('（二）不按照规定将本部门政务信息资源目录');
+      expect(text).toContain('（即2026年10月15日前）');
       expect(text).toContain(p1);
 
       // Fri 10/9: the department reports in time; the clock pauses while the supervisor reviews
