@@ -140,7 +140,7 @@ describe('书面通报 through the workbench (第三十六条)', () => {
     expect(shown.status).toBe(200);
     expect(shown.text).toContain(`<p class="number">${number}</p>`);
     expect(shown.text).toContain(`关于对${RST_NAME}予以书面通报并责令限期整改的通知`);
-    expect(shown.text).toContain('(二) 不按照规定将本部门政务信息资源目录');
+    expect(shown.text).toContain('（二）不按照规定将本部门政务信息资源目录');
     expect(shown.text).toContain(`<a href="/dashboard/cases/${evidence}">${evidence}</a>`);
     expect(shown.text).toContain(`/dashboard/notices/${notice}/document`);
     expect(shown.text).toContain('办理中 · 整改中');

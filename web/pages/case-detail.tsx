@@ -30,7 +30,8 @@ function CaseView(props: { d: NoticeCase; person: Person; csrf: string; error?: 
     <div class="case-detail">
       <Facts d={d} />
       <NoticeSection d={d} person={props.person} csrf={props.csrf} error={props.error} />
-      <Chain chain={d.chain} current={d.id} />
+      {/* a written notice starts no chain of requests; what it follows up is named with the notice */}
+      {!d.notice && <Chain chain={d.chain} current={d.id} />}
       <Timeline d={d} />
       <Explanation d={d} />
       <Mails d={d} />

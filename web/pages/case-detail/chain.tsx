@@ -4,7 +4,7 @@ import { Badge } from '../../components/badge';
 import { CaseLink } from '../../components/links';
 import { Section } from '../../components/section';
 import { chineseDate, chineseDateTime, procedureLabel } from '../../format';
-import { outcomeText, stageText, statusText } from '../../labels';
+import { caseStageText, outcomeText, statusText } from '../../labels';
 
 export function Chain(props: { chain: ChainLink[]; current: string }) {
   return (
@@ -16,7 +16,7 @@ export function Chain(props: { chain: ChainLink[]; current: string }) {
             <CaseLink id={c.id} current={props.current} /> <span>{procedureLabel(c.procedure)}</span>
             <span class="muted">
               {' '}
-              · {statusText(c.status)} · {stageText(c.stage)}
+              · {statusText(c.status)} · {caseStageText(c.procedure, c.stage)}
               {c.outcome && ` · ${outcomeText(c.outcome)}`} · 收件 {chineseDateTime(c.receivedAt)} · 期限{' '}
               {chineseDate(c.deadlineDate)}
             </span>

@@ -40,15 +40,18 @@ export function NoticeText(props: { n: Notice }) {
         <p class="body">{p}</p>
       ))}
       {d.evidence.length > 0 && (
-        <p class="body evidence">
-          附: 逾期案件清单 ({d.evidence.length} 件):{' '}
-          {d.evidence.map((id, i) => (
-            <>
-              {i > 0 && ', '}
-              <a href={caseHref(id)}>{id}</a>
-            </>
-          ))}
-        </p>
+        <>
+          {/* as the .docx prints it (documents/notice-docx.ts), the ids linking to their cases */}
+          <p class="body evidence-head">附件：逾期案件清单（{d.evidence.length} 件）</p>
+          <p class="body evidence">
+            {d.evidence.map((id, i) => (
+              <>
+                {i > 0 && '、'}
+                <a href={caseHref(id)}>{id}</a>
+              </>
+            ))}
+          </p>
+        </>
       )}
       <p class="signature">{d.signature}</p>
       <p class="signature">{d.date}</p>

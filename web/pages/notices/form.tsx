@@ -11,7 +11,12 @@ import { problemOf } from '../../../api/problem';
 import { DomainError } from '../../../core/errors';
 import { noticeForm, type NoticeForm } from '../../../core/oversight/notice-views';
 import { issueNotice, MAX_RECTIFICATION_WORKING_DAYS } from '../../../core/oversight/rectification';
-import { GROUND_NUMERALS, RECTIFICATION_GROUNDS, type RectificationGround } from '../../../procedures';
+import {
+  codeOfDbEnum,
+  GROUND_NUMERALS,
+  RECTIFICATION_GROUNDS,
+  type RectificationGround,
+} from '../../../procedures';
 import { noticeDepsOf } from '../../case-deps';
 import { caseHref } from '../../components/links';
 import { auditedForPerson } from '../../denials';
@@ -79,8 +84,8 @@ function Evidence(props: { f: NonNullable<NoticeForm['chosen']>; ticked: string[
                 checked={props.ticked === null || props.ticked.includes(c.id)}
               />
               <span>
-                <a href={caseHref(c.id)}>{c.id}</a> {procedureLabel(c.procedure)} · 期限{' '}
-                {chineseDate(c.deadline)}
+                <a href={caseHref(c.id)}>{c.id}</a> {procedureLabel(codeOfDbEnum(c.procedure) ?? c.procedure)}{' '}
+                · 期限 {chineseDate(c.deadline)}
                 {c.overdueAt && <> · 自 {chineseDateTime(new Date(c.overdueAt))} 起逾期</>}
                 {c.status === 'CLOSED' && ' · 已逾期答复'}
               </span>
