@@ -159,6 +159,19 @@ test('a notice issued, read, reported on and reviewed in the browser', async () 
   expect(await page.getByLabel(/^\(五\)/).isChecked()).toBe(true);
   expect(await page.getByLabel('主要事实').inputValue()).toContain(lapsed.number);
   await browser.screenshot(page, 'notice-follow-form');
+
+  // a tablet held upright: neither the form nor the notice pushes the page sideways
+  await page.setViewportSize({ width: 820, height: 1180 });
+  for (const [to, name] of [
+    [`/dashboard/notices/new?department=NMG-RST`, 'form'],
+    [casePath, 'case'],
+  ] as const) {
+    await page.goto(`${browser.base}${to}`);
+    await page.waitForLoadState('networkidle');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await browser.screenshot(page, `notice-${name}-tablet`);
+    expect([name, overflow]).toEqual([name, 0]);
+  }
   expect(duban.problems).toEqual([]);
   expect(rst.problems).toEqual([]);
 }, 120_000);

@@ -130,6 +130,15 @@ describe('书面通报 through the workbench (第三十六条)', () => {
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe(issued.headers.location);
     expect(await api.tdb.db.rectificationNotice.count()).toBe(1);
+    // the same form changed after it was sent (back button): refused, and armed with a new key
+    const changed = await duban
+      .post('/dashboard/notices/new')
+      .type('form')
+      .send({ ...form, days: '15' });
+    expect(changed.status).toBe(422);
+    expect(changed.text).toContain(`此表单已发出书面通报 (案件 ${notice})`);
+    expect(hidden(changed.text, 'key')).not.toBe(form.key);
+    expect(await api.tdb.db.rectificationNotice.count()).toBe(1);
 
     const row = await api.tdb.db.rectificationNotice.findUniqueOrThrow({ where: { caseId: notice } });
     number = row.number;

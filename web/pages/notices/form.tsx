@@ -235,6 +235,12 @@ export function noticeFormPage(r: Router, deps: AppDeps): void {
       );
       res.redirect(303, caseHref(notice.caseId));
     } catch (e) {
+      // this form already issued a notice and was changed since (back button): say so, and arm it afresh
+      if (e instanceof DomainError && e.code === 'idempotency_key_reused') {
+        const detail = `此表单已发出书面通报 (案件 ${String(e.extra.caseId)}), 之后内容又有修改; 如确需另发一份, 请核对后再次提交。`;
+        const again = new DomainError(e.kind, e.code, detail);
+        return show(deps, req, res, { ...v, key: randomUUID() }, again).catch(next);
+      }
       // a refusal shows on the form with what was entered; "only supervisors" stays a 403 page
       if (e instanceof DomainError && e.kind !== 'forbidden') return show(deps, req, res, v, e).catch(next);
       next(e);
