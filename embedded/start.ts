@@ -3,7 +3,6 @@
  * server started here with their data under .data/ (kept between runs), migrations, demo data, worker and
  * API. With DATABASE_URL / TEMPORAL_ADDRESS set, those are used and nothing embedded is started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createCalendarProvider } from '../core/calendar/provider';
@@ -12,58 +11,28 @@ import { startMailCatcher } from '../mail/catcher';
 import { createDb } from '../prisma/client';
 import { DEMO_ACCOUNTS, DEMO_CLIENTS, seedDemoAccounts, seedDemoClients, seedRegistry } from '../prisma/seed';
 import { retry } from '../retry';
+import { superviseChildren } from './children';
 import { seedDemoCases } from './demo-cases';
 import { demoSeedDecision, urlHostOf } from './exposure';
 import { migrateDeploy } from './migrate';
-import { dataDir, projectRoot } from './paths';
+import { dataDir } from './paths';
 import { startEmbeddedPostgres } from './postgres';
 import { ensureTemporalCli } from './temporal-executables';
 import { startTemporalDevServer } from './temporal-dev-server';
 
 const say = (m: string) => process.stderr.write(`[gxcase] ${m}\n`);
 const stops: (() => Promise<void>)[] = [];
-const children: ChildProcess[] = [];
+const children = superviseChildren(say);
 let stopping = false;
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     say('stopping…');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
-            setTimeout(() => c.kill('SIGKILL'), 15_000).unref();
-          }),
-      ),
-    );
+    await children.stopAll();
     for (const stop of stops.reverse()) await stop().catch((e) => say(`stop failed: ${e}`));
   }
   process.exit(code);
-}
-
-function runChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(
-    path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
-    [path.join(projectRoot, entry)],
-    {
-      cwd: projectRoot,
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${name} exited unexpectedly (code ${code}, signal ${signal}); stopping everything`);
-      void shutdown(1);
-    }
-  });
-  children.push(child);
-  process.once('exit', () => child.kill('SIGTERM'));
-  return child;
 }
 
 async function waitReady(url: string, timeoutMs: number): Promise<void> {
@@ -157,8 +126,8 @@ async function main(): Promise<void> {
   }
   await db.$disconnect();
 
-  runChild('worker', 'worker.ts', env);
-  runChild('api', 'api/server.ts', env);
+  children.run('worker', 'worker.ts', env);
+  children.run('api', 'api/server.ts', env);
   const base = `http://${urlHostOf(config.host)}:${config.port}`;
   await waitReady(`${base}/readyz`, 120_000);
   const lines = [
