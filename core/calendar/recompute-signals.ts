@@ -33,8 +33,10 @@ export async function queueRecomputeSignals(
   }
 }
 
+/** The error's head and tail: Prisma puts the invocation first and the cause last. */
 function errorText(e: unknown): string {
-  return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 300);
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return text.length <= 600 ? text : `${text.slice(0, 150)} … ${text.slice(-450)}`;
 }
 
 /** Sends pending signals (all, or those of `only`); failures stay queued with their attempt count. */
