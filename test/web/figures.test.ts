@@ -288,6 +288,8 @@ describe('部门 figures over rows with known answers', () => {
       P3: 0,
       P4: 0,
       P5: 0,
+      P6: 0,
+      P7: 0,
     });
   });
 });
@@ -404,9 +406,10 @@ describe('pages render the figures in Chinese, with valid chart data', () => {
       series: { name: string; stack: string; data: number[] }[];
     };
     expect(volume.yAxis.data).toHaveLength(3);
-    expect(volume.series).toHaveLength(5);
+    // P1–P5 and the oversight procedures P6/P7, each a series
+    expect(volume.series).toHaveLength(7);
     expect(volume.series.every((s) => s.stack === 'volume')).toBe(true);
     const rstAt = volume.yAxis.data.indexOf('人力资源和社会保障厅');
-    expect(volume.series.map((s) => s.data[rstAt])).toEqual([7, 1, 0, 0, 0]);
+    expect(volume.series.map((s) => s.data[rstAt])).toEqual([7, 1, 0, 0, 0, 0, 0]);
   });
 });
