@@ -4,6 +4,7 @@ import type { CaseDetail, DeadlinePosition } from '../../../core/oversight/case-
 import { Badge } from '../../components/badge';
 import { chineseDate, chineseDateTime, procedureLabel } from '../../format';
 import { caseStageText, outcomeText, statusText } from '../../labels';
+import { partyLabelsOf, PROCEDURES, type ProcedureCode } from '../../../procedures';
 
 function PositionBadge(props: { p: DeadlinePosition | null; overdue: boolean }) {
   const p = props.p;
@@ -40,6 +41,8 @@ function Fact(props: { term: string; children: ComponentChildren }) {
 
 export function Facts(props: { d: CaseDetail }) {
   const d = props.d;
+  const p = PROCEDURES[d.procedure as ProcedureCode];
+  const party = partyLabelsOf(p ?? {});
   return (
     <dl class="facts card">
       <Fact term="案件编号">{d.id}</Fact>
@@ -48,7 +51,7 @@ export function Facts(props: { d: CaseDetail }) {
         {statusText(d.status)} · {caseStageText(d.procedure, d.stage)}
         {d.outcome && <> · 结果: {outcomeText(d.outcome)}</>}
       </Fact>
-      <Fact term="提出部门 → 承办部门">
+      <Fact term={`${party.requester} → ${party.responsible}`}>
         {d.requester ? d.requester.name : '—'} → {d.responsible.name}
       </Fact>
       {d.resource && (
@@ -81,7 +84,12 @@ export function Facts(props: { d: CaseDetail }) {
         )}
       </Fact>
       <Fact term="时限情况">
-        <PositionBadge p={d.position} overdue={d.overdue} />
+        {d.stage === 'under_review' ? (
+          // the department's clock pauses while its rectification report is reviewed (第三十六条)
+          <Badge tone="green">整改报告待验收, 期限暂停计算</Badge>
+        ) : (
+          <PositionBadge p={d.position} overdue={d.overdue} />
+        )}
         {d.overdue && d.overdueAt && <span class="muted"> 自 {chineseDateTime(d.overdueAt)} 起逾期</span>}
         {d.answeredLate && (
           <>
