@@ -1,10 +1,10 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../deps';
+import { caseDepsOf, type AppDeps } from '../deps';
 import { ALL_ROLES, ownDepartmentOf, pageOf, type ApiBuilder } from '../endpoint';
 import { auditingDenials } from '../denials';
 import { Problem } from '../problem';
-import { recordChangeEvent, requestCase, type CaseDeps } from '../../core/cases/admission';
+import { recordChangeEvent, requestCase } from '../../core/cases/admission';
 import { actOnCase } from '../../core/cases/act';
 import { dataDispute, getCase, listCases } from '../../core/cases/queries';
 import {
@@ -34,16 +34,6 @@ export function requireIdempotencyKey(req: Request): string {
   if (!r.success)
     throw new Problem(400, 'invalid_idempotency_key', r.error.issues[0]?.message ?? 'Idempotency-Key 无效');
   return r.data;
-}
-
-export function caseDeps(deps: AppDeps): CaseDeps {
-  return {
-    db: deps.db,
-    temporal: deps.temporal,
-    calendars: deps.calendars,
-    taskQueue: deps.config.taskQueue,
-    now: deps.now,
-  };
 }
 
 const caseIdPath = z.object({ id: z.string().max(64).openapi({ example: 'GX-2026-000123' }) });
@@ -84,7 +74,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       const own = await ownDepartmentOf(db, req, p, '发起案件');
       const key = requireIdempotencyKey(req);
       const { created, view } = await auditingDenials(db, req, p, () =>
-        requestCase(caseDeps(deps), p, own, key, body),
+        requestCase(caseDepsOf(deps), p, own, key, body),
       );
       res
         .status(created ? 201 : 200)
@@ -114,7 +104,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
     async handle({ req, res, principal: p, body }) {
       const key = requireIdempotencyKey(req);
       const { created, eventKey, trigger, cases } = await auditingDenials(db, req, p, () =>
-        recordChangeEvent(caseDeps(deps), p, key, body),
+        recordChangeEvent(caseDepsOf(deps), p, key, body),
       );
       res.status(created ? 201 : 200).json({ eventKey, trigger, cases });
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDeps } from '../deps';
+import { noticeDepsOf, type AppDeps } from '../deps';
 import { auditingDenials } from '../denials';
 import type { ApiBuilder } from '../endpoint';
 import { noticeDocx } from '../../documents/notice-docx';
@@ -9,11 +9,10 @@ import {
   issueNotice,
   MAX_RECTIFICATION_WORKING_DAYS,
   noticeDocumentFor,
-  type NoticeDeps,
 } from '../../core/oversight/rectification';
 import { rectificationProposals } from '../../core/oversight/rectification-proposals';
 import { RECTIFICATION_GROUNDS } from '../../procedures';
-import { caseDeps, requireIdempotencyKey } from './cases';
+import { requireIdempotencyKey } from './cases';
 import { idempotencyHeader } from './case-schemas';
 
 const caseIdPath = z.object({ id: z.string().max(64).openapi({ example: 'ZG-2026-000001' }) });
@@ -71,7 +70,6 @@ const proposal = z.object({
 /** 书面通报、限期整改 (第三十六条, P6): issue, read, print; the steps are case actions (POST /cases/{id}/actions). */
 export function registerNoticeRoutes(api: ApiBuilder, deps: AppDeps): void {
   const { db } = deps;
-  const noticeDeps = (): NoticeDeps => ({ ...caseDeps(deps), noticePrefix: deps.config.noticeNumberPrefix });
   const notFound = { 404: '书面通报不存在或不在本级督促检查范围内 (二者不作区分)' };
 
   api.add({
@@ -95,7 +93,7 @@ export function registerNoticeRoutes(api: ApiBuilder, deps: AppDeps): void {
     async handle({ req, res, principal: p, body }) {
       const key = requireIdempotencyKey(req);
       const { created, notice } = await auditingDenials(db, req, p, () =>
-        issueNotice(noticeDeps(), p, key, body),
+        issueNotice(noticeDepsOf(deps), p, key, body),
       );
       res
         .status(created ? 201 : 200)

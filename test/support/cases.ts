@@ -3,7 +3,7 @@
  * its task queue, the case's workflow handle, the act Update, and what the case recorded (its row and its
  * events in order).
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Notifier } from '../../activities';
 import { startCase, type StartCaseInput } from '../../core/cases/start';
 import { actUpdate } from '../../workflows/statutory-case';
@@ -60,4 +60,19 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<string | u
   );
   expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
   return ((e as WorkflowUpdateFailedError).cause as { type?: string } | undefined)?.type;
+}
+
+/**
+ * Ends a test file's still-running cases on the shared dev server (a refused P1 would otherwise wait a year
+ * there); cases already closed are skipped silently.
+ */
+export async function terminateCases(client: Pick<Client, 'workflow'>, ids: string[]): Promise<void> {
+  await Promise.all(
+    ids.map((id) =>
+      client.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined),
+    ),
+  );
 }

@@ -16,6 +16,7 @@ import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
 import { startBrowser, type BrowserHarness } from '../support/browser';
 import { eventually } from '../support/worker';
+import { terminateCases } from '../support/cases';
 
 let api: TestApi;
 let browser: BrowserHarness;
@@ -53,14 +54,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(
-    started.map((id) =>
-      api.temporal.workflow
-        .getHandle(id)
-        .terminate('test over')
-        .catch(() => undefined),
-    ),
-  );
+  await terminateCases(api.temporal, started);
   await browser?.close();
   await api?.close();
 });

@@ -13,6 +13,7 @@ import { createCalendarProvider } from '../../core/calendar/provider';
 import { DOCX_TYPE } from '../../documents/files';
 import { seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
+import { terminateCases } from '../support/cases';
 import { csrfOf, loginAgent } from '../support/web';
 import { eventually } from '../support/worker';
 
@@ -72,14 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const ids = [...started, ...(notice ? [notice] : [])];
-  await Promise.all(
-    ids.map((id) =>
-      api.temporal.workflow
-        .getHandle(id)
-        .terminate('test over')
-        .catch(() => undefined),
-    ),
-  );
+  await terminateCases(api.temporal, ids);
   await api?.close();
 });
 

@@ -17,7 +17,7 @@ import {
   RECTIFICATION_GROUNDS,
   type RectificationGround,
 } from '../../../procedures';
-import { noticeDepsOf } from '../../case-deps';
+import { noticeDepsOf } from '../../../api/deps';
 import { caseHref } from '../../components/links';
 import { auditedForPerson } from '../../denials';
 import { LEVEL_NAME } from '../../../core/registry/hierarchy';
