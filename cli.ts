@@ -15,6 +15,8 @@ import { betweenResponse, dayResponse, deadlineResponse } from './calendar/servi
 import { checkYear, loadCalendarYear } from './core/calendar/store';
 import { dbCalendar } from './core/calendar/reading';
 import { createDb, type Db } from './prisma/client';
+import { AUDIT_COMMANDS } from './cli-audit';
+import { CliText } from './cli-text';
 
 export interface CliCommand {
   summary: string;
@@ -142,6 +144,7 @@ export const COMMANDS: Record<string, CliCommand> = {
         : { ...result, warning: '未设置 TEMPORAL_ADDRESS：未通知未结案件重新计算期限' };
     },
   },
+  ...AUDIT_COMMANDS,
 };
 
 function usage(): string {
@@ -191,6 +194,7 @@ export async function runCli(
       );
     }
     const result = await cmd.run(values, ctx);
+    if (result instanceof CliText) return { code: result.code, stdout: result.text, stderr: '' };
     return { code: 0, stdout: JSON.stringify(result, null, 2) + '\n', stderr: '' };
   } catch (e) {
     if (e instanceof CalendarInputError || e instanceof DomainError)

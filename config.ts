@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { dataDir } from './embedded/paths';
+
 /**
  * Every setting the processes read, with its default. The README's configuration table mirrors this list.
  */
@@ -18,6 +21,24 @@ export interface AppConfig {
   noticeNumberPrefix: string;
   /** signs the workbench session cookie; every API replica must share it (set SESSION_SECRET in production) */
   sessionSecret: string;
+  /** the Ed25519 private key signing the audit digests (第二十四条): a file outside the database, mode 0600 */
+  auditSigningKeyFile: string;
+  /** audit entries older than this many days may be deleted (never under 730); undefined: kept for ever */
+  auditRetentionDays?: number;
+}
+
+/** 第二十四条: share and query logs are kept for at least 2 years. */
+export const MIN_AUDIT_RETENTION_DAYS = 730;
+
+function retentionDays(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.AUDIT_RETENTION_DAYS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < MIN_AUDIT_RETENTION_DAYS)
+    throw new Error(
+      `环境变量 AUDIT_RETENTION_DAYS 应为不小于 ${MIN_AUDIT_RETENTION_DAYS} 的整数 (第二十四条: 日志至少保存 2 年), 实际为 "${raw}"。不设置则永久保存`,
+    );
+  return n;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -57,6 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     noticeNumberPrefix: env.NOTICE_NUMBER_PREFIX || '内共享督',
     sessionSecret: env.SESSION_SECRET || LOCAL_SESSION_SECRET,
+    // the embedded default keeps it next to its database under .data/, docker-compose on a mounted volume
+    auditSigningKeyFile: env.AUDIT_SIGNING_KEY_FILE || path.join(dataDir, 'audit-signing-key.pem'),
+    auditRetentionDays: retentionDays(env),
   };
 }
 

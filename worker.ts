@@ -9,6 +9,8 @@ import { retry } from './retry';
 import { logger } from './logger';
 import { createMailNotifier } from './mail/notifier';
 import { createMailTransport } from './mail/transport';
+import { loadOrCreateSigningKey } from './audit/signing-key';
+import { scheduleAuditUpkeep } from './audit/upkeep';
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -51,7 +53,16 @@ async function main(): Promise<void> {
     30_000,
     (msg, data) => logger.warn(data, msg),
   );
+  // 第二十四条: daily digests signed (catching up after downtime) and, if configured, retention; every 15 minutes
+  const auditKey = loadOrCreateSigningKey(config.auditSigningKeyFile);
+  logger.info({ keyId: auditKey.keyId, file: auditKey.file }, 'audit signing key');
+  const auditUpkeep = scheduleAuditUpkeep(
+    { db, key: auditKey, retentionDays: config.auditRetentionDays },
+    900_000,
+    (level, msg, data) => logger[level](data, msg),
+  );
   const stop = () => {
+    auditUpkeep.stop();
     sweep.stop();
     worker.shutdown();
   };

@@ -39,7 +39,11 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, e: AuditEnt
   const write = async (tx: Prisma.TransactionClient) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(727274)`;
     const last = await tx.auditLog.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
-    const prevHash = last?.hash ?? GENESIS;
+    // retention may have deleted every row: the chain then goes on from the signed tombstone, not from zero
+    const tomb = last
+      ? undefined
+      : await tx.auditTombstone.findFirst({ orderBy: { lastId: 'desc' }, select: { lastHash: true } });
+    const prevHash = last?.hash ?? tomb?.lastHash ?? GENESIS;
     const at = new Date();
     await tx.auditLog.create({
       data: {
@@ -57,30 +61,64 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, e: AuditEnt
   else await write(db);
 }
 
-/**
- * Recomputes the chain; returns the id of the first row that does not match, or undefined if intact. Reads in
- * batches, so two years of logs (第二十四条) are checked without holding them all in memory.
- */
-export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<bigint | undefined> {
-  let prev = GENESIS;
-  let after: bigint | undefined;
+export interface ChainRow {
+  id: bigint;
+  at: Date;
+  actor: string;
+  action: string;
+  target: string | null;
+  data: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+/** Whether a row is the link after `prev`: its prevHash is `prev` and its hash recomputes from its content. */
+export function rowLinks(prev: string, row: ChainRow): boolean {
+  const expected = chainHash(prev, row.at, {
+    actor: row.actor,
+    action: row.action,
+    target: row.target ?? undefined,
+    data: row.data as Record<string, unknown>,
+  });
+  return row.prevHash === prev && row.hash === expected;
+}
+
+/** The rows with id in (afterId, untilId], in id order, a batch at a time (two years never sit in memory). */
+export async function* chainBatches(
+  db: Db,
+  afterId: bigint,
+  untilId?: bigint,
+  batchSize = 5000,
+): AsyncGenerator<ChainRow[]> {
+  let after = afterId;
   for (;;) {
     const rows = await db.auditLog.findMany({
-      where: after === undefined ? {} : { id: { gt: after } },
+      where: { id: untilId === undefined ? { gt: after } : { gt: after, lte: untilId } },
       orderBy: { id: 'asc' },
       take: batchSize,
     });
-    for (const row of rows) {
-      const expected = chainHash(prev, row.at, {
-        actor: row.actor,
-        action: row.action,
-        target: row.target ?? undefined,
-        data: row.data as Record<string, unknown>,
-      });
-      if (row.prevHash !== prev || row.hash !== expected) return row.id;
-      prev = row.hash;
-    }
-    if (rows.length < batchSize) return undefined;
+    if (rows.length > 0) yield rows;
+    if (rows.length < batchSize) return;
     after = rows[rows.length - 1].id;
   }
+}
+
+/**
+ * Recomputes the chain; returns the id of the first row that does not match, or undefined if intact. Reads in
+ * batches, so two years of logs (第二十四条) are checked without holding them all in memory. `from` starts
+ * past a signed checkpoint (a digest or a retention tombstone) instead of the first row.
+ */
+export async function verifyAuditChain(
+  db: Db,
+  batchSize = 5000,
+  from: { afterId: bigint; prevHash: string } = { afterId: 0n, prevHash: GENESIS },
+): Promise<bigint | undefined> {
+  let prev = from.prevHash;
+  for await (const rows of chainBatches(db, from.afterId, undefined, batchSize)) {
+    for (const row of rows) {
+      if (!rowLinks(prev, row)) return row.id;
+      prev = row.hash;
+    }
+  }
+  return undefined;
 }

@@ -3,7 +3,8 @@
  * and case event, newest first, and a check that the hash chain (audit/log.ts) is unbroken.
  */
 import type { Db, Prisma } from '../prisma/client';
-import { verifyAuditChain } from '../audit/log';
+import { loadOrCreateSigningKey, type AuditSigningKey } from '../audit/signing-key';
+import { verifyAuditProof, type ProofVerification } from '../audit/verify';
 import { DomainError } from './errors';
 import { AccessDenied, type Actor } from './actor';
 import { scopeOf } from './supervision-scope';
@@ -14,6 +15,21 @@ export interface AuditDeps {
   now?: () => Date;
   /** writes entries still held back (e.g. failed authentications of a closed minute), so readers see them */
   flushPending?: () => Promise<unknown>;
+  /** the Ed25519 key file signing the digests (config auditSigningKeyFile); created on first use */
+  signingKeyFile: string;
+}
+
+/** The deployment's audit key; a key file that cannot be read or made is a 503, not a 500. */
+export function auditKeyOf(deps: Pick<AuditDeps, 'signingKeyFile'>): AuditSigningKey {
+  try {
+    return loadOrCreateSigningKey(deps.signingKeyFile);
+  } catch (e) {
+    throw new DomainError(
+      'unavailable',
+      'audit_key_unavailable',
+      `审计签名密钥不可用, 请管理员检查 AUDIT_SIGNING_KEY_FILE (${(e as Error).message})`,
+    );
+  }
 }
 
 export interface AuditFilter {
@@ -53,7 +69,7 @@ function idBefore(cursor: string): bigint {
  * The log is the region's (第二十四条): its rows name clients and targets, not one department, so a 盟市
  * supervisor (core/supervision-scope.ts) cannot be shown its part of it; regional oversight and admins only.
  */
-async function requireWholeScope(deps: AuditDeps, actor: Actor): Promise<void> {
+export async function requireWholeScope(deps: AuditDeps, actor: Actor): Promise<void> {
   if ((await scopeOf(deps.db, actor)) !== 'all') {
     throw new AccessDenied('审计日志仅向自治区级督促检查人员和管理员开放');
   }
@@ -95,23 +111,23 @@ export async function listAuditEvents(
   );
 }
 
-export interface ChainVerification {
-  intact: boolean;
-  rows: number;
-  /** the first row whose hash does not match; null when the chain is intact */
-  firstBrokenId: string | null;
+export interface ChainVerification extends ProofVerification {
   checkedAt: Date;
 }
 
-/** Recomputes every hash (a full scan: slow on a large log). */
-export async function verifyAuditEvents(deps: AuditDeps, actor: Actor): Promise<ChainVerification> {
+/**
+ * The chain, every signed daily digest and tombstone, and each digest's row against its signed hash
+ * (audit/verify.ts). The row-by-row walk starts from the newest checkpoint an earlier run walked; `full`
+ * re-walks everything.
+ */
+export async function verifyAuditEvents(
+  deps: AuditDeps,
+  actor: Actor,
+  opts: { full?: boolean } = {},
+): Promise<ChainVerification> {
   await requireWholeScope(deps, actor);
   await deps.flushPending?.();
-  const [broken, rows] = await Promise.all([verifyAuditChain(deps.db), deps.db.auditLog.count()]);
-  return {
-    intact: broken === undefined,
-    rows,
-    firstBrokenId: broken?.toString() ?? null,
-    checkedAt: deps.now?.() ?? new Date(),
-  };
+  const now = deps.now?.() ?? new Date();
+  const v = await verifyAuditProof(deps.db, auditKeyOf(deps), { full: opts.full, now });
+  return { ...v, checkedAt: now };
 }

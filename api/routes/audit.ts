@@ -4,6 +4,8 @@ import { instantInput, pageOf, pageQuery, type ApiBuilder } from '../endpoint';
 import { closeAuthFailureBuckets } from '../auth-failure-audit';
 import { auditingDenials } from '../denials';
 import { listAuditEvents, verifyAuditEvents, type AuditDeps } from '../../core/audit-events';
+import { auditPublicKey, exportAuditEvents } from '../../core/audit-proof';
+import { contentDisposition } from '../../documents/files';
 
 const instant = instantInput;
 
@@ -38,18 +40,69 @@ const auditEvent = z
   })
   .openapi('AuditEvent');
 
-const verification = z.object({
-  intact: z.boolean(),
-  rows: z.number().int(),
-  firstBrokenId: z.string().nullable(),
-  checkedAt: z.string(),
-});
+const verification = z
+  .object({
+    intact: z
+      .boolean()
+      .openapi({ description: '哈希链、全部日摘要与删除记录的签名、各日摘要与链的对应均无误' }),
+    rows: z.number().int(),
+    firstBrokenId: z.string().nullable(),
+    firstBrokenDay: z
+      .string()
+      .nullable()
+      .openapi({ description: '签名日摘要与链不符的第一个日期 (北京时间)' }),
+    keyId: z.string().openapi({ description: '校验所用签名公钥的编号' }),
+    mode: z.enum(['incremental', 'full']),
+    walkedFrom: z.object({
+      kind: z.enum(['genesis', 'tombstone', 'checkpoint']),
+      afterId: z.string(),
+      day: z.string().nullable(),
+    }),
+    walkedRows: z.number().int().openapi({ description: '本次逐条重算的记录数' }),
+    digests: z.object({ count: z.number().int(), signaturesValid: z.boolean(), anchorsValid: z.boolean() }),
+    tombstones: z.object({
+      count: z.number().int(),
+      signaturesValid: z.boolean(),
+      deletedEntries: z.number().int(),
+    }),
+    problems: z.array(z.string()),
+    checkedAt: z.string(),
+  })
+  .openapi('AuditVerification');
+
+const verificationQuery = z
+  .object({
+    full: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: 'true: 从头逐条重算 (默认只从上次已校验的日摘要之后重算)' }),
+  })
+  .strict();
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '应为日期 YYYY-MM-DD')
+  .openapi({ description: '北京时间的日, 含当日', example: '2026-03-04' });
+const exportQuery = z.object({ from: day, to: day }).strict();
+
+const publicKey = z
+  .object({
+    algorithm: z.literal('Ed25519'),
+    keyId: z.string().openapi({ description: 'sha-256(公钥 DER) 前 16 位十六进制, 每个日摘要都注明' }),
+    publicKeyPem: z.string(),
+  })
+  .openapi('AuditPublicKey');
 
 /** The share and query logs (core/audit-events.ts) over HTTP, for supervisors and administrators. */
 export function registerAuditRoutes(api: ApiBuilder, deps: AppDeps): void {
   const { db } = deps;
   // failed authentications whose minute is over are written first, so a reader sees them (issue 10)
-  const audit: AuditDeps = { db, flushPending: () => closeAuthFailureBuckets(db) };
+  const audit: AuditDeps = {
+    db,
+    flushPending: () => closeAuthFailureBuckets(db),
+    signingKeyFile: deps.config.auditSigningKeyFile,
+    now: deps.now,
+  };
 
   api.add({
     method: 'get',
@@ -79,14 +132,72 @@ export function registerAuditRoutes(api: ApiBuilder, deps: AppDeps): void {
     method: 'get',
     path: '/audit-events/verification',
     operationId: 'verifyAuditEvents',
-    summary: '校验日志哈希链: 是否有记录被改动或删除',
-    description: '逐条重算哈希 (全表扫描, 日志量大时耗时较长)。firstBrokenId 为第一条对不上的记录。',
+    summary: '校验日志: 哈希链、每日签名摘要与删除记录 (第二十四条)',
+    description:
+      '核对每个日摘要和删除记录 (墓碑) 的 Ed25519 签名、各日摘要所指记录的哈希, 并逐条重算哈希链: 默认从上次已校验的日摘要之后开始 (full=true 从头)。数据库超级用户改写记录并重算哈希, 也会因签名对不上而被发现。firstBrokenId 为第一条对不上的记录。',
     tag: 'audit',
     roles: ['SUPERVISOR', 'ADMIN'],
+    query: verificationQuery,
     responses: { 200: { description: '校验结果', schema: verification } },
-    async handle({ req, res, principal }) {
-      const v = await auditingDenials(db, req, principal, () => verifyAuditEvents(audit, principal));
+    async handle({ req, res, principal, query }) {
+      const v = await auditingDenials(db, req, principal, () =>
+        verifyAuditEvents(audit, principal, { full: query.full === 'true' }),
+      );
       res.json({ ...v, checkedAt: v.checkedAt.toISOString() });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/audit-events/export',
+    operationId: 'exportAuditEvents',
+    summary: '导出某段日期的日志 (JSON lines, 含签名日摘要), 可脱机校验',
+    description:
+      '每行一个 JSON: 首行、起点 (前一日的签名摘要)、删除记录、各日的记录及其签名摘要、带签名的结束行。只含已生成日摘要的日期 (当日的记录次日才签名)。用 `npx tsx cli.ts audit verify-export --file <导出文件> --public-key <公钥PEM>` 脱机校验。',
+    tag: 'audit',
+    roles: ['SUPERVISOR', 'ADMIN'],
+    query: exportQuery,
+    responses: { 200: { description: 'JSON lines', contentType: 'application/x-ndjson' } },
+    async handle({ req, res, principal, query }) {
+      const lines = await auditingDenials(db, req, principal, () =>
+        exportAuditEvents(audit, principal, query),
+      );
+      // the first line is read before any header goes out, so a failure still becomes a problem answer
+      const first = await lines.next();
+      res.status(200);
+      res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      res.setHeader(
+        'Content-Disposition',
+        contentDisposition(
+          `审计日志 ${query.from} 至 ${query.to}.jsonl`,
+          `audit-${query.from}-${query.to}.jsonl`,
+        ),
+      );
+      try {
+        if (!first.done) res.write(first.value);
+        for await (const line of lines) {
+          if (!res.write(line)) await new Promise((r) => res.once('drain', r));
+        }
+        res.end();
+      } catch (e) {
+        // headers are gone: cut the stream, so the file lacks its signed end line and fails verification
+        res.destroy(e as Error);
+      }
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/audit/public-key',
+    operationId: 'getAuditPublicKey',
+    summary: '日志签名公钥 (Ed25519, PEM): 用于脱机校验导出的日志',
+    description:
+      '公开: 公钥只能用来验证签名, 审计、纪检或任何拿到导出文件的人都需要它; 广泛公布 (并记下 keyId) 也使日后偷换密钥无法不被察觉。',
+    tag: 'audit',
+    roles: 'public',
+    responses: { 200: { description: '公钥', schema: publicKey } },
+    handle({ res }) {
+      res.json(auditPublicKey(audit));
     },
   });
 }

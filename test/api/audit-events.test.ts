@@ -4,6 +4,11 @@
  */
 import type { TestApi } from '../support/api';
 import { apiWithContract, type ContractChecker } from '../support/contract';
+import { testAuditKeyFile } from '../support/audit-key';
+import { produceDigests } from '../../audit/digest';
+import { verifyExportText } from '../../audit/offline-verify';
+import { loadOrCreateSigningKey } from '../../audit/signing-key';
+import { beijingDay } from '../../calendar/dates';
 
 let api: TestApi;
 let checker: ContractChecker;
@@ -58,5 +63,33 @@ describe('第二十四条 the share and query logs through the API', () => {
     const bad = await api.as('supervisor').get('/api/v1/audit-events?cursor=bm9wZQ');
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('invalid_cursor');
+  });
+
+  test('the public key is public; the export streams JSON lines that verify offline against it', async () => {
+    const pub = await api.as('none').get('/api/v1/audit/public-key');
+    expect(checker.check('get', '/api/v1/audit/public-key', pub)).toEqual([]);
+    expect(pub.body).toMatchObject({ algorithm: 'Ed25519', keyId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+
+    // today's entries (the denials and decisions above), signed as the digest job will sign them tomorrow
+    const today = beijingDay(new Date());
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    await produceDigests(api.tdb.db, loadOrCreateSigningKey(testAuditKeyFile()), tomorrow);
+
+    const exp = await api.as('supervisor').get(`/api/v1/audit-events/export?from=${today}&to=${today}`);
+    expect(exp.status).toBe(200);
+    expect(exp.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const offline = verifyExportText(exp.text, pub.body.publicKeyPem);
+    expect(offline).toMatchObject({ ok: true, digests: 1 });
+
+    const bad = await api.as('admin').get('/api/v1/audit-events/export?from=2026-02-30&to=2026-03-01');
+    expect(bad.status).toBe(400);
+    expect(await api.as('rst').get(`/api/v1/audit-events/export?from=${today}&to=${today}`)).toHaveProperty(
+      'status',
+      403,
+    );
+
+    const verdict = await api.as('admin').get('/api/v1/audit-events/verification?full=true');
+    expect(checker.check('get', '/api/v1/audit-events/verification', verdict)).toEqual([]);
+    expect(verdict.body).toMatchObject({ intact: true, mode: 'full', digests: { signaturesValid: true } });
   });
 });

@@ -573,6 +573,17 @@ const ROWS: Row[] = [
     expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200, league: 403 },
     make: () => ({ path: '/audit-events/verification' }),
   },
+  {
+    op: 'GET /api/v1/audit-events/export',
+    expect: { none: 401, own: 403, other: 403, supervisor: 200, admin: 200, league: 403 },
+    make: () => ({ path: '/audit-events/export?from=2026-01-01&to=2026-01-02' }),
+  },
+  {
+    // public on purpose: whoever holds an export needs the key that checks it
+    op: 'GET /api/v1/audit/public-key',
+    expect: { none: 200, own: 200, other: 200, supervisor: 200, admin: 200, league: 200 },
+    make: () => ({ path: '/audit/public-key' }),
+  },
   { op: 'GET /api/v1/profiles', expect: ALL_200, make: () => ({ path: '/profiles' }) },
   { op: 'GET /api/v1/profiles/{id}', expect: ALL_200, make: () => ({ path: '/profiles/nmg-2018' }) },
   {

@@ -13,6 +13,7 @@ import { loadConfig, type AppConfig } from '../../config';
 import { seedDemoClients, seedRegistry, DEMO_CLIENTS } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from './db';
 import { devServerAddress } from './temporal';
+import { testAuditKeyFile } from './audit-key';
 import { createTestWorker } from './worker';
 
 /** The seeded demo keys by short name; `none` sends no key at all. */
@@ -92,6 +93,7 @@ export async function createTestApi(
       ...base,
       taskQueue,
       limits: { perClientPerMinute: 100_000, authFailuresPer15Min: 100_000 },
+      auditSigningKeyFile: testAuditKeyFile(),
       ...opts.config,
     },
     db: tdb.db,
