@@ -33,7 +33,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const offset = 100_000 + (randomBytes(4).readUInt32BE() % 800_000);
   await db.$executeRawUnsafe(
     `INSERT INTO "CaseSequence" (prefix, year, next)
-     SELECT p, y, ${offset} FROM unnest(ARRAY['GX','XS','XT','JH','ML']) p, generate_series(2018, 2035) y`,
+     SELECT p, y, ${offset} FROM unnest(ARRAY['GX','XS','XT','JH','ML','BS']) p, generate_series(2018, 2035) y`,
   );
   return {
     url,

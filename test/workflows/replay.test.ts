@@ -49,6 +49,8 @@ test('the recorded scenarios are all there', () => {
       'calendar-moved-into-past.json',
       'p1-worker-down-past-deadline.json',
       'p2-fail-escalation-blocked.json',
+      // issue 13: a P7 report submitted (its period frozen by the freezeReport activity)
+      'p7-submit-report.json',
     ]),
   );
 });
