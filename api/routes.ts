@@ -8,6 +8,7 @@ import { registerGrantRoutes } from './routes/grants';
 import { registerClientRoutes } from './routes/clients';
 import { registerProfileRoutes } from './routes/profiles';
 import { registerAuditRoutes } from './routes/audit';
+import { registerReportRoutes } from './routes/reports';
 
 /**
  * Everything under /api/v1. Each capability registers its endpoints on the builder, one line each; the builder
@@ -23,5 +24,6 @@ export function buildApi(deps: AppDeps): ApiBuilder {
   registerClientRoutes(api, deps);
   registerProfileRoutes(api, deps);
   registerAuditRoutes(api, deps);
+  registerReportRoutes(api, deps);
   return api;
 }

@@ -87,6 +87,8 @@ export const actionBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('correct'), explanation: text() }),
   z.object({ type: z.literal('confirm_correct'), explanation: text() }),
   z.object({ type: z.literal('catalog_updated'), catalogVersion: text(100), note: text().optional() }),
+  // P7 (第三十二条): the narrative beside the pre-filled figures, which the workflow freezes on submission
+  z.object({ type: z.literal('submit_report'), narrative: text(20_000) }),
 ]);
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
