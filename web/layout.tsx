@@ -14,12 +14,13 @@ const NAV: { href: string; label: string; roles: Person['role'][] }[] = [
   { href: '/dashboard/overdue', label: '逾期案件', roles: ['SUPERVISOR', 'ADMIN', 'DEPARTMENT'] },
   { href: '/dashboard/due-soon', label: '即将到期', roles: ['SUPERVISOR', 'ADMIN', 'DEPARTMENT'] },
   { href: '/dashboard/statistics', label: '统计', roles: ['SUPERVISOR', 'ADMIN'] },
+  { href: '/dashboard/reports', label: '报送', roles: ['SUPERVISOR', 'ADMIN', 'DEPARTMENT'] },
   { href: '/dashboard/mail-problems', label: '邮件异常', roles: ['SUPERVISOR', 'ADMIN'] },
   { href: '/dashboard/admin/accounts', label: '账号管理', roles: ['ADMIN'] },
 ];
 
 /** Page-specific style sheets, one per page family (assets/pages/). */
-const PAGE_STYLES = ['overview', 'lists', 'case'];
+const PAGE_STYLES = ['overview', 'lists', 'case', 'reports'];
 
 const ROLE_LABEL: Record<Person['role'], string> = {
   SUPERVISOR: '督促检查',

@@ -8,6 +8,7 @@ import { departmentPage } from './department';
 import { mailProblemsPage } from './mail-problems';
 import { overviewPage } from './overview';
 import { passwordPage } from './password';
+import { reportPages } from './reports';
 import { statisticsPage } from './statistics';
 
 export function pageRoutes(deps: AppDeps): Router {
@@ -17,6 +18,7 @@ export function pageRoutes(deps: AppDeps): Router {
   departmentPage(r, deps);
   statisticsPage(r, deps);
   casePage(r, deps);
+  reportPages(r, deps);
   mailProblemsPage(r, deps);
   accountsPage(r, deps);
   passwordPage(r, deps);
