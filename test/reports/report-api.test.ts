@@ -46,7 +46,10 @@ beforeAll(async () => {
   for (const c of round.cases) ids[c.departmentId] = c.caseId;
   const year = await openReportingRound(deps, { kind: 'year', firedAt: '2027-01-01T00:00:00+08:00' });
   yearlyId = year.cases[0].caseId;
-  await eventually(() => db.caseEvent.findFirst({ where: { caseId: ids['NMG-RST'], type: 'received' } }));
+  await eventually(
+    () => db.caseEvent.findFirst({ where: { caseId: ids['NMG-RST'], type: 'received' } }),
+    60_000,
+  );
 }, 120_000);
 
 afterAll(async () => {

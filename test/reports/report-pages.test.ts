@@ -27,7 +27,10 @@ beforeAll(async () => {
     { kind: 'half_year', firedAt: '2026-07-01T00:00:00+08:00' },
   );
   for (const c of round.cases) ids[c.departmentId] = c.caseId;
-  await eventually(() => db.caseEvent.findFirst({ where: { caseId: ids['NMG-RST'], type: 'received' } }));
+  await eventually(
+    () => db.caseEvent.findFirst({ where: { caseId: ids['NMG-RST'], type: 'received' } }),
+    60_000,
+  );
 }, 120_000);
 
 afterAll(async () => {
