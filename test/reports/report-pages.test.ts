@@ -94,6 +94,8 @@ describe('第三十二条 报送 pages', () => {
     expect(list.status).toBe(200);
     expect(reportsOn(list.text)).toEqual([ids.HHHT]);
     expect((await hhht.get(`/dashboard/reports/${ids.HHHT}`)).status).toBe(200);
+    // a malformed escape names no report: a 404 page, not an error
+    expect((await hhht.get('/dashboard/reports/%E0%A4%A')).status).toBe(404);
     for (const id of [ids.BT, ids['NMG-RST']]) {
       for (const path of ['', '/document.docx', '/figures.xlsx']) {
         const r: request.Response = await hhht.get(`/dashboard/reports/${id}${path}`);

@@ -207,7 +207,19 @@ function DetailPage(props: { v: ReportView; mayAct: boolean; csrf: string; error
   );
 }
 
-const idOf = (req: Request) => String(req.params.id);
+/**
+ * The id as sent (the second path segment); a malformed escape is just an id that names no report (a 404 page),
+ * so the routes are patterns that Express does not decode itself.
+ */
+function idOf(req: Request): string {
+  const raw = req.path.split('/')[2] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+const route = (tail = '') => new RegExp(`^/reports/[^/]+${tail.replace(/\./g, '\\.')}/?$`);
 
 async function renderDetail(
   deps: AppDeps,
@@ -244,10 +256,10 @@ export function reportPages(r: Router, deps: AppDeps): void {
     }
   });
 
-  r.get('/reports/:id', (req, res, next) => renderDetail(deps, req, res).catch(next));
+  r.get(route(), (req, res, next) => renderDetail(deps, req, res).catch(next));
 
   for (const format of ['docx', 'xlsx'] as const) {
-    r.get(`/reports/:id/${format === 'docx' ? 'document.docx' : 'figures.xlsx'}`, async (req, res, next) => {
+    r.get(route(format === 'docx' ? '/document.docx' : '/figures.xlsx'), async (req, res, next) => {
       try {
         const v = await auditedForPerson(deps, req, res, (actor) => getReport(deps, actor, idOf(req)));
         const n = typeof req.query.version === 'string' ? Number(req.query.version) : undefined;
@@ -265,7 +277,7 @@ export function reportPages(r: Router, deps: AppDeps): void {
     path: string,
     work: (actor: Parameters<typeof getReport>[1], id: string, narrative: string) => Promise<unknown>,
   ) =>
-    r.post(`/reports/:id/${path}`, async (req, res, next) => {
+    r.post(route(`/${path}`), async (req, res, next) => {
       const text = typeof req.body?.narrative === 'string' ? (req.body.narrative as string) : '';
       try {
         await auditedForPerson(deps, req, res, (actor) => work(actor, idOf(req), text));
