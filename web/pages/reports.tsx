@@ -192,7 +192,7 @@ function DetailPage(props: { v: ReportView; mayAct: boolean; csrf: string; error
             <tr>
               <td>第{x.version}版</td>
               <td>{chineseDateTime(x.submittedAt)}</td>
-              <td>{x.submittedBy}</td>
+              <td>{x.submittedBy === v.department.id ? v.department.name : x.submittedBy}</td>
               <td>{x.replacesId ? `更正第${x.version - 1}版` : '—'}</td>
               <td>
                 <code>{x.figuresHash.slice(0, 16)}…</code>
