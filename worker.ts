@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { sweepRecomputeSignals } from './core/calendar/recompute-signals';
+import { ensureReportingSchedules } from './core/reports/schedules';
 import { createActivities, type CalendarProvider, type Notifier } from './activities';
 import { loadConfig, requireSetting, type AppConfig } from './config';
 import { createCalendarProvider } from './core/calendar/provider';
@@ -47,12 +48,12 @@ async function main(): Promise<void> {
     log: (msg, data) => logger.warn(data ?? {}, msg),
   });
   const worker = await createWorker({ config, db, connection, calendars, notifier });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  // 第三十二条: the half-year and yearly reporting rounds (idempotent: every worker start makes sure of them)
+  const schedules = await ensureReportingSchedules(temporal, { taskQueue: config.taskQueue });
+  logger.info({ schedules }, 'reporting schedules in place');
   // calendar recompute signals that could not be sent when a year was loaded are retried from here
-  const sweep = sweepRecomputeSignals(
-    { db, temporal: new Client({ connection, namespace: config.temporalNamespace }) },
-    30_000,
-    (msg, data) => logger.warn(data, msg),
-  );
+  const sweep = sweepRecomputeSignals({ db, temporal }, 30_000, (msg, data) => logger.warn(data, msg));
   // 第二十四条: daily digests signed (catching up after downtime) and, if configured, retention; every 15 minutes
   const auditKey = loadOrCreateSigningKey(config.auditSigningKeyFile);
   logger.info({ keyId: auditKey.keyId, file: auditKey.file }, 'audit signing key');

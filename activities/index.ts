@@ -3,6 +3,8 @@ import type { Db } from '../prisma/client';
 import { allocateCaseId } from '../core/cases/case-ids';
 import { createGrant, recordTransition } from './projection';
 import { freezeReport } from '../core/reports/freeze';
+import { openReportingRound } from '../core/reports/rounds';
+import { DomainError } from '../core/errors';
 import { clearStall, noteStall, STALL_AFTER_ATTEMPTS } from './stalls';
 import { buildSchedule } from '../calendar/schedule';
 import type { Activities, NotifyInput } from './types';
@@ -22,9 +24,9 @@ export interface ActivityDeps {
 
 export function createActivities({ db, calendars, notifier }: ActivityDeps): Activities {
   return {
-    async computeSchedule({ profileId, receivedAt, workingDays }) {
+    async computeSchedule({ profileId, receivedAt, workingDays, fixedDueDate }) {
       const { calendar, profile } = await calendars.forProfile(profileId);
-      return buildSchedule(calendar, receivedAt, workingDays, profile.reminders);
+      return buildSchedule(calendar, receivedAt, workingDays, profile.reminders, fixedDueDate);
     },
     async procedureWorkingDays({ profileId, procedure }) {
       return (await calendars.forProfile(profileId)).profile.workingDays(procedure);
@@ -41,7 +43,21 @@ export function createActivities({ db, calendars, notifier }: ActivityDeps): Act
       if (attempt > 1) await clearStall(db, input);
     },
     createGrant: (input) => createGrant(db, input),
-    freezeReport: (input) => freezeReport(db, input),
+    freezeReport: (input) => freezeReport({ db, calendars }, input),
+    async openReportingRound(input) {
+      const { client, info } = Context.current();
+      try {
+        // the report cases run on this worker's task queue, like the round itself
+        return await openReportingRound(
+          { db, calendars, temporal: client, taskQueue: info.taskQueue },
+          input,
+        );
+      } catch (e) {
+        // no coordination office yet: retried (an administrator can register one), with its reason on record
+        if (e instanceof DomainError) throw ApplicationFailure.retryable(e.detail, e.code);
+        throw e;
+      }
+    },
     async notify(input) {
       if (notifier) await notifier.enqueue(input);
       else log.info('notification (no notifier configured)', { ...input });

@@ -1,5 +1,13 @@
 import type { Outcome, Stage } from '../procedures/types';
+import type { ReportKind } from '../procedures/p7-report';
 import type { CaseStart, ProcedureCode, Schedule } from '../workflows/types';
+
+/** What a reporting round opened: one case per reporting body (or the yearly one), new or found again. */
+export interface RoundResult {
+  kind: ReportKind;
+  period: string;
+  cases: { departmentId: string; caseId: string; created: boolean }[];
+}
 
 export interface CasePatch {
   stage?: Stage;
@@ -59,6 +67,8 @@ export interface Activities {
     profileId: string;
     receivedAt: string;
     workingDays: number;
+    /** CaseStart.fixedDueDate: the deadline is this day, not counted in working days */
+    fixedDueDate?: string;
   }): Promise<Schedule>;
   procedureWorkingDays(input: { profileId: string; procedure: ProcedureCode }): Promise<number>;
   allocateCaseId(input: { procedure: ProcedureCode; receivedAt: string }): Promise<string>;
@@ -75,6 +85,11 @@ export interface Activities {
     submittedBy: string;
     narrative: string;
   }): Promise<void>;
+  /**
+   * P7: opens the report cases of the period of `kind` that ended before `firedAt` (第三十二条), idempotently
+   * (one case per period and reporting body however often it runs).
+   */
+  openReportingRound(input: { kind: ReportKind; firedAt: string }): Promise<RoundResult>;
   /** `caseId`: the negotiation escalating, named in the stall record while no authority is registered */
   shareAuthority(input?: { caseId: string }): Promise<string>;
 }

@@ -9,6 +9,7 @@ import { registerClientRoutes } from './routes/clients';
 import { registerProfileRoutes } from './routes/profiles';
 import { registerAuditRoutes } from './routes/audit';
 import { registerNoticeRoutes } from './routes/notices';
+import { registerReportRoutes } from './routes/reports';
 
 /**
  * Everything under /api/v1. Each capability registers its endpoints on the builder, one line each; the builder
@@ -25,5 +26,6 @@ export function buildApi(deps: AppDeps): ApiBuilder {
   registerProfileRoutes(api, deps);
   registerAuditRoutes(api, deps);
   registerNoticeRoutes(api, deps);
+  registerReportRoutes(api, deps);
   return api;
 }

@@ -1,3 +1,5 @@
+import { endOfDayInstant, tryParseDate } from './dates';
+import { CalendarInputError } from './errors';
 import { reminderWorkingDays, type ReminderPolicy } from './profiles';
 import type { Schedule } from '../workflows/types';
 
@@ -20,7 +22,9 @@ export function buildSchedule(
   receivedAt: string,
   workingDays: number,
   policy: ReminderPolicy,
+  fixedDueDate?: string,
 ): Schedule {
+  if (fixedDueDate !== undefined) return fixedSchedule(calendar, receivedAt, fixedDueDate, policy);
   const due = calendar.deadline(receivedAt, workingDays);
   const half = policy.atHalfPeriod ? Math.floor(workingDays / 2) : undefined;
   const reminders = reminderWorkingDays(policy, workingDays).map((day) => ({
@@ -28,4 +32,41 @@ export function buildSchedule(
     at: calendar.deadline(receivedAt, day).dueAt,
   }));
   return { ...due, reminders };
+}
+
+/** The working days from receipt to a fixed due date (the case row's `workingDays` for such a case). */
+export function workingDaysToFixedDate(
+  calendar: DeadlineCalculator,
+  receivedAt: string,
+  fixedDueDate: string,
+): number {
+  return calendar.workingDaysBetween(receivedAt, fixedDueDate).workingDays;
+}
+
+/**
+ * A deadline the rule fixes as a date rather than a number of working days (第三十二条: the yearly report by the
+ * end of January): due at 24:00 Beijing time of that day, whatever the calendar says; not provisional, since no
+ * holiday arrangement can move it. Reminders follow the profile's policy over the working days up to it.
+ */
+function fixedSchedule(
+  calendar: DeadlineCalculator,
+  receivedAt: string,
+  fixedDueDate: string,
+  policy: ReminderPolicy,
+): Schedule {
+  const day = tryParseDate(fixedDueDate);
+  if (day === null) {
+    throw new CalendarInputError('invalid_date', `固定期限日期无效: ${fixedDueDate}`, 'fixedDueDate');
+  }
+  const dueAt = endOfDayInstant(day);
+  const { calendarVersion } = calendar.deadline(receivedAt, 1);
+  const n =
+    Date.parse(dueAt) > Date.parse(receivedAt)
+      ? workingDaysToFixedDate(calendar, receivedAt, fixedDueDate)
+      : 0;
+  const half = policy.atHalfPeriod ? Math.floor(n / 2) : undefined;
+  const reminders = reminderWorkingDays(policy, n)
+    .map((k) => ({ key: k === half ? 'half' : 'day-before', at: calendar.deadline(receivedAt, k).dueAt }))
+    .filter((r) => Date.parse(r.at) < Date.parse(dueAt));
+  return { deadline: fixedDueDate, dueAt, provisional: false, calendarVersion, reminders };
 }

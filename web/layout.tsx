@@ -15,12 +15,13 @@ const NAV: { href: string; label: string; roles: Person['role'][] }[] = [
   { href: '/dashboard/due-soon', label: '即将到期', roles: ['SUPERVISOR', 'ADMIN', 'DEPARTMENT'] },
   { href: '/dashboard/notices', label: '书面通报', roles: ['SUPERVISOR', 'ADMIN', 'DEPARTMENT'] },
   { href: '/dashboard/statistics', label: '统计', roles: ['SUPERVISOR', 'ADMIN'] },
+  { href: '/dashboard/reports', label: '报送', roles: ['SUPERVISOR', 'ADMIN', 'DEPARTMENT'] },
   { href: '/dashboard/mail-problems', label: '邮件异常', roles: ['SUPERVISOR', 'ADMIN'] },
   { href: '/dashboard/admin/accounts', label: '账号管理', roles: ['ADMIN'] },
 ];
 
 /** Page-specific style sheets, one per page family (assets/pages/). */
-const PAGE_STYLES = ['overview', 'lists', 'case', 'notice'];
+const PAGE_STYLES = ['overview', 'lists', 'case', 'notice', 'reports'];
 
 const ROLE_LABEL: Record<Person['role'], string> = {
   SUPERVISOR: '督促检查',

@@ -202,6 +202,8 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     profileId: start.profileId,
     receivedAt: start.receivedAt,
     workingDays: start.workingDays,
+    // an argument value only (undefined for every other case): replay-safe
+    fixedDueDate: start.fixedDueDate,
   });
   await acts.recordTransition({
     caseId: start.caseId,
@@ -340,6 +342,8 @@ async function recomputeDeadline(start: CaseStart, state: CaseState): Promise<vo
     profileId: start.profileId,
     receivedAt: start.receivedAt,
     workingDays: start.workingDays,
+    // an argument value only (undefined for every other case): replay-safe
+    fixedDueDate: start.fixedDueDate,
   });
   state.schedule = after;
   if (before && before.dueAt === after.dueAt && before.calendarVersion === after.calendarVersion) return;

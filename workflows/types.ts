@@ -32,6 +32,8 @@ export interface CaseStart {
   rootCaseId: string;
   details: Record<string, unknown>;
   actor?: string;
+  /** a deadline fixed as a date (YYYY-MM-DD, due at its 24:00 Beijing time) instead of counted (P7's yearly report) */
+  fixedDueDate?: string;
 }
 
 /** Actions are Workflow Updates; each names the department acting, checked against the case's parties. */

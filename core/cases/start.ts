@@ -10,7 +10,7 @@ import { appendAudit, canonicalJson } from '../../audit/log';
 import { Prisma, type Db } from '../../prisma/client';
 import { allocateCaseId } from './case-ids';
 import type { CalendarProvider } from '../calendar/provider';
-import { buildSchedule, type DeadlineCalculator } from '../../calendar/schedule';
+import { buildSchedule, workingDaysToFixedDate, type DeadlineCalculator } from '../../calendar/schedule';
 import type { statutoryCase } from '../../workflows/statutory-case';
 import { codeOfDbEnum, PROCEDURES, type ProcedureCode } from '../../procedures';
 import type { CaseStart } from '../../workflows/types';
@@ -38,6 +38,11 @@ export interface StartCaseInput {
   limitBackdating?: boolean;
   /** the procedure's own record (P6: the numbered notice), written in the same transaction as the case row */
   withCase?: (tx: Prisma.TransactionClient, start: CaseStart) => Promise<void>;
+  /**
+   * A deadline fixed as a date (YYYY-MM-DD) instead of counted in working days (第三十二条's yearly report).
+   * Kept in the case's details as `fixedDueDate`, so a restart from the row finds it again.
+   */
+  fixedDueDate?: string;
 }
 
 /** The same Idempotency-Key sent again with a different request: a client bug, refused rather than merged. */
@@ -129,8 +134,11 @@ export async function startCase(
       if (input.limitBackdating && (backdate.workingDays ?? 0) > profile.maxBackdateWorkingDays) {
         throw new ReceivedTooEarly(backdate.workingDays ?? 0, profile.maxBackdateWorkingDays);
       }
-      const workingDays = input.workingDays ?? view.workingDays(input.procedure);
-      const schedule = buildSchedule(calendar, receivedAt, workingDays, view.reminders);
+      const fixed = input.fixedDueDate;
+      const workingDays = fixed
+        ? workingDaysToFixedDate(calendar, receivedAt, fixed)
+        : (input.workingDays ?? view.workingDays(input.procedure));
+      const schedule = buildSchedule(calendar, receivedAt, workingDays, view.reminders, fixed);
       const caseId = await allocateCaseId(tx, input.procedure, receivedAt);
       const start: CaseStart = {
         caseId,
@@ -143,8 +151,9 @@ export async function startCase(
         resourceId: input.resourceId,
         parentCaseId: input.parentCaseId,
         rootCaseId: caseId,
-        details: input.details ?? {},
+        details: fixed ? { ...input.details, fixedDueDate: fixed } : (input.details ?? {}),
         actor: input.actor,
+        ...(fixed ? { fixedDueDate: fixed } : {}),
       };
       await tx.case.create({
         data: {
@@ -241,6 +250,8 @@ async function ensureWorkflow(deps: CaseServiceDeps, start: CaseStart): Promise<
 }
 
 export function startOf(row: CaseRow): CaseStart {
+  const details = (row.details ?? {}) as Record<string, unknown>;
+  const fixedDueDate = typeof details.fixedDueDate === 'string' ? details.fixedDueDate : undefined;
   return {
     caseId: row.id,
     // the enum is the procedures' own, so every stored value has its module
@@ -253,6 +264,7 @@ export function startOf(row: CaseRow): CaseStart {
     resourceId: row.resourceId ?? undefined,
     parentCaseId: row.parentCaseId ?? undefined,
     rootCaseId: row.rootCaseId,
-    details: (row.details ?? {}) as Record<string, unknown>,
+    details,
+    ...(fixedDueDate ? { fixedDueDate } : {}),
   };
 }

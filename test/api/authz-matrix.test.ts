@@ -22,6 +22,8 @@ import { ContractChecker, fetchSpec, operationsOf, type OpenApiDoc } from '../su
 import { seedGrant } from '../support/grants';
 import { eventually } from '../support/worker';
 import { newApiKey } from '../../core/identity/key-material';
+import { createCalendarProvider } from '../../core/calendar/provider';
+import { freezeReport } from '../../core/reports/freeze';
 
 type Dept = keyof typeof DEPT_OF;
 const COLUMNS = ['none', 'own', 'other', 'supervisor', 'admin', 'league'] as const;
@@ -222,6 +224,44 @@ async function demoKeyNewest(who: Exclude<Who, 'none'>): Promise<void> {
     where: { clientId: demo.clientId, createdAt: { gt: demo.createdAt }, revokedAt: null },
     data: { revokedAt: new Date() },
   });
+}
+
+let rstReportId: string | undefined;
+/** RST's half-year report (第三十二条), submitted: a P7 case and its frozen version 1, as the workflow leaves them. */
+async function rstReport(): Promise<string> {
+  if (rstReportId) return rstReportId;
+  const db = api.tdb.db;
+  const id = 'BS-2026-800001';
+  await db.case.create({
+    data: {
+      id,
+      procedure: 'P7_REPORT',
+      status: 'CLOSED',
+      stage: 'submitted',
+      outcome: 'report_submitted',
+      requesterDepartmentId: 'NMG-XTBGS',
+      responsibleDepartmentId: 'NMG-RST',
+      rootCaseId: id,
+      receivedAt: new Date('2026-06-30T23:59:59.999+08:00'),
+      workingDays: 15,
+      deadlineDate: '2026-07-21',
+      dueAt: new Date('2026-07-22T00:00:00+08:00'),
+      calendarVersion: 'fixture',
+      profileId: 'nmg-2018',
+      answeredAt: new Date('2026-07-10T10:00:00+08:00'),
+      details: {
+        kind: 'half_year',
+        period: '2026H1',
+        periodStart: '2026-01-01T00:00:00+08:00',
+        periodEnd: '2026-07-01T00:00:00+08:00',
+      },
+    },
+  });
+  await freezeReport(
+    { db, calendars: createCalendarProvider(db) },
+    { caseId: id, submittedAt: '2026-07-10T10:00:00+08:00', submittedBy: 'NMG-RST', narrative: '上半年情况' },
+  );
+  return (rstReportId = id);
 }
 
 // ---- the table ----------------------------------------------------------------------------------------------
@@ -608,6 +648,24 @@ const ROWS: Row[] = [
       await ensureUnusedYearLoaded();
       return { path: `/calendar/${YEAR_UNUSED}` };
     },
+  },
+
+  // ---- reports (第三十二条): the reporting department, oversight by level; corrections by the reporter only ----
+  { op: 'GET /api/v1/reports', expect: ALL_200, make: () => ({ path: '/reports' }) },
+  ...(['', '/document.docx', '/figures.xlsx'] as const).map((suffix): Row => ({
+    op: `GET /api/v1/reports/{id}${suffix}`,
+    expect: { none: 401, own: 200, other: 404, supervisor: 200, admin: 200, league: 404 },
+    hiddenDenial: ['other', 'league'],
+    make: async () => ({ path: `/reports/${await rstReport()}${suffix}` }),
+  })),
+  {
+    op: 'POST /api/v1/reports/{id}/corrections',
+    expect: { none: 401, own: 201, other: 404, supervisor: 403, admin: 403, league: 403 },
+    hiddenDenial: ['other'],
+    make: async () => ({
+      path: `/reports/${await rstReport()}/corrections`,
+      body: { narrative: '更正说明' },
+    }),
   },
 ];
 

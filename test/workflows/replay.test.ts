@@ -51,6 +51,8 @@ test('the recorded scenarios are all there', () => {
       'p2-fail-escalation-blocked.json',
       // issue 13: P6 with a review pause, a send-back, the lapse and a late acceptance
       'p6-send-back-late-acceptance.json',
+      // issue 13: a P7 report submitted (its period frozen by the freezeReport activity)
+      'p7-submit-report.json',
     ]),
   );
 });

@@ -10,6 +10,7 @@ import { noticeFormPage } from './notices/form';
 import { noticeListPages } from './notices/list';
 import { overviewPage } from './overview';
 import { passwordPage } from './password';
+import { reportPages } from './reports';
 import { statisticsPage } from './statistics';
 
 export function pageRoutes(deps: AppDeps): Router {
@@ -21,6 +22,7 @@ export function pageRoutes(deps: AppDeps): Router {
   casePage(r, deps);
   noticeFormPage(r, deps);
   noticeListPages(r, deps);
+  reportPages(r, deps);
   mailProblemsPage(r, deps);
   accountsPage(r, deps);
   passwordPage(r, deps);
