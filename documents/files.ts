@@ -12,3 +12,9 @@ export function contentDisposition(filename: string, asciiFallback: string): str
   );
   return `attachment; filename="${asciiFallback.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;
 }
+
+/** A written notice's download name: `书面通报 内共享督〔2026〕3号` (ASCII: `notice-ZG-2026-000003`). */
+export const noticeFileName = (n: { number: string; caseId: string }) => ({
+  chinese: `书面通报 ${n.number}`,
+  ascii: `notice-${n.caseId}`,
+});

@@ -7,7 +7,8 @@
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { chineseDate } from './format';
-import { contentDisposition, CSV_TYPE, XLSX_TYPE } from '../documents/files';
+import { CSV_TYPE, XLSX_TYPE } from '../documents/files';
+import { sendDocument } from '../api/download';
 
 /** A Beijing day (YYYY-MM-DD): 2026年3月4日 in CSV, a real date shown the same way in .xlsx */
 export interface DayCell {
@@ -82,11 +83,5 @@ export async function sendTable(
   table: ExportTable,
 ): Promise<void> {
   const body = format === 'csv' ? toCsv(table) : await toXlsx(sheetName, table);
-  res.setHeader('Content-Type', format === 'csv' ? CSV_TYPE : XLSX_TYPE);
-  res.setHeader(
-    'Content-Disposition',
-    contentDisposition(`${name.chinese}.${format}`, `${name.ascii}.${format}`),
-  );
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.status(200).send(body);
+  sendDocument(res, body, format === 'csv' ? CSV_TYPE : XLSX_TYPE, name, format);
 }

@@ -4,7 +4,8 @@ import { auditingDenials } from '../denials';
 import type { ApiBuilder } from '../endpoint';
 import { noticeDocx } from '../../documents/notice-docx';
 import { noticeText } from '../../documents/notice';
-import { contentDisposition, DOCX_TYPE } from '../../documents/files';
+import { DOCX_TYPE, noticeFileName } from '../../documents/files';
+import { sendDocument } from '../download';
 import {
   issueNotice,
   MAX_RECTIFICATION_WORKING_DAYS,
@@ -134,13 +135,7 @@ export function registerNoticeRoutes(api: ApiBuilder, deps: AppDeps): void {
       const { view, document } = await auditingDenials(db, req, p, () =>
         noticeDocumentFor(deps, p, params.id),
       );
-      res.setHeader('Content-Type', DOCX_TYPE);
-      res.setHeader(
-        'Content-Disposition',
-        contentDisposition(`书面通报 ${view.number}.docx`, `notice-${view.caseId}.docx`),
-      );
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.status(200).send(await noticeDocx(document));
+      sendDocument(res, await noticeDocx(document), DOCX_TYPE, noticeFileName(view), 'docx');
     },
   });
 

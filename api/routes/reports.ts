@@ -12,7 +12,8 @@ import {
   type ReportDeps,
   type ReportView,
 } from '../../core/reports/reports';
-import { contentDisposition, XLSX_TYPE } from '../../web/export';
+import { XLSX_TYPE } from '../../documents/files';
+import { sendDocument } from '../download';
 
 /**
  * 第三十二条 reports over HTTP: the period's list, one report (live draft figures before submission, frozen
@@ -113,13 +114,7 @@ export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordproc
 /** Sends a report file under its Chinese name (API and workbench alike). */
 export async function sendReportFile(res: Response, doc: ReportDocument, format: 'docx' | 'xlsx') {
   const body = format === 'docx' ? await reportDocx(doc) : await reportXlsx(doc);
-  res.setHeader('Content-Type', format === 'docx' ? DOCX_TYPE : XLSX_TYPE);
-  res.setHeader(
-    'Content-Disposition',
-    contentDisposition(`${doc.fileName.chinese}.${format}`, `${doc.fileName.ascii}.${format}`),
-  );
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.status(200).send(body);
+  sendDocument(res, body, format === 'docx' ? DOCX_TYPE : XLSX_TYPE, doc.fileName, format);
 }
 
 export function registerReportRoutes(api: ApiBuilder, deps: AppDeps): void {

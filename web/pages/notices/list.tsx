@@ -10,7 +10,8 @@ import type { AppDeps } from '../../../api/deps';
 import { noticeList, NOTICES_LISTED, type NoticeLine } from '../../../core/oversight/notice-views';
 import { noticeDocumentFor } from '../../../core/oversight/rectification';
 import { rectificationProposals, type Proposal } from '../../../core/oversight/rectification-proposals';
-import { contentDisposition, DOCX_TYPE } from '../../../documents/files';
+import { DOCX_TYPE, noticeFileName } from '../../../documents/files';
+import { sendDocument } from '../../../api/download';
 import { noticeDocx } from '../../../documents/notice-docx';
 import { personOf } from '../../auth';
 import { Badge } from '../../components/badge';
@@ -167,12 +168,7 @@ export function noticeListPages(r: Router, deps: AppDeps): void {
       const { view, document } = await auditedForPerson(deps, req, res, (actor) =>
         noticeDocumentFor(deps, actor, id),
       );
-      res.setHeader('Content-Type', DOCX_TYPE);
-      res.setHeader(
-        'Content-Disposition',
-        contentDisposition(`书面通报 ${view.number}.docx`, `notice-${view.caseId}.docx`),
-      );
-      res.status(200).send(await noticeDocx(document));
+      sendDocument(res, await noticeDocx(document), DOCX_TYPE, noticeFileName(view), 'docx');
     } catch (e) {
       next(e);
     }
