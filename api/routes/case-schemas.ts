@@ -95,7 +95,10 @@ export const actionBody = z.discriminatedUnion('type', [
       .array(
         z.object({
           name: text(200),
-          sha256: z.string().regex(/^[0-9a-f]{64}$/, '须为 64 位小写十六进制 SHA-256 摘要'),
+          sha256: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/, '须为 64 位小写十六进制 SHA-256 摘要')
+            .openapi({ example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }),
         }),
       )
       .max(50)

@@ -400,6 +400,7 @@ function validPathParam(op: Operation, name: string, fx: Fixtures): string {
   const ids: Record<string, string> = {
     cases: 'GX-2026-000001',
     reports: 'BS-2026-000001',
+    notices: 'ZG-2026-000001',
     departments: 'NMG-RST',
     resources: 'SB-0003',
     grants: 'GR-1',
