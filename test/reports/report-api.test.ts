@@ -6,7 +6,6 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import type request from 'supertest';
-import { createCalendarProvider } from '../../core/calendar/provider';
 import { openReportingRound } from '../../core/reports/rounds';
 import { createTestApi, type TestApi } from '../support/api';
 import { eventually } from '../support/worker';
@@ -36,12 +35,7 @@ beforeAll(async () => {
   api = await createTestApi({ worker: true });
   const { db } = api.tdb;
   await writeFirstHalf2026(db);
-  const deps = {
-    db,
-    temporal: api.temporal,
-    calendars: createCalendarProvider(db),
-    taskQueue: api.taskQueue,
-  };
+  const deps = api.caseDeps;
   const round = await openReportingRound(deps, { kind: 'half_year', firedAt: '2026-07-01T00:00:00+08:00' });
   for (const c of round.cases) ids[c.departmentId] = c.caseId;
   const year = await openReportingRound(deps, { kind: 'year', firedAt: '2027-01-01T00:00:00+08:00' });

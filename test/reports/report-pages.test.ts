@@ -4,7 +4,6 @@
  * page and downloads alike.
  */
 import type request from 'supertest';
-import { createCalendarProvider } from '../../core/calendar/provider';
 import { openReportingRound } from '../../core/reports/rounds';
 import { seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
@@ -22,10 +21,10 @@ beforeAll(async () => {
   await seedDemoAccounts(db);
   // a second 盟市, whose report 呼和浩特市's supervisor must not see
   await db.department.create({ data: { id: 'BT', name: '包头市人民政府', level: 'LEAGUE_CITY' } });
-  const round = await openReportingRound(
-    { db, temporal: api.temporal, calendars: createCalendarProvider(db), taskQueue: api.taskQueue },
-    { kind: 'half_year', firedAt: '2026-07-01T00:00:00+08:00' },
-  );
+  const round = await openReportingRound(api.caseDeps, {
+    kind: 'half_year',
+    firedAt: '2026-07-01T00:00:00+08:00',
+  });
   for (const c of round.cases) ids[c.departmentId] = c.caseId;
   await eventually(
     () => db.caseEvent.findFirst({ where: { caseId: ids['NMG-RST'], type: 'received' } }),

@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from './db';
 import { devServerAddress } from './temporal';
 import { testAuditKeyFile } from './audit-key';
 import { createTestWorker } from './worker';
+import type { CaseServiceDeps } from '../../core/cases/start';
 
 /** The seeded demo keys by short name; `none` sends no key at all. */
 export const KEYS = {
@@ -42,6 +43,8 @@ export interface TestApi {
   tdb: TestDatabase;
   temporal: Client;
   taskQueue: string;
+  /** what startCase and the case use-cases take, bound to this API's database, server and worker queue */
+  caseDeps: CaseServiceDeps;
   /** supertest request with the caller's key set */
   as(who: Who): {
     get(path: string): request.Test;
@@ -117,6 +120,7 @@ export async function createTestApi(
     tdb,
     temporal,
     taskQueue,
+    caseDeps: { db: tdb.db, temporal, calendars, taskQueue },
     as,
     async close() {
       if (worker) {

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { startCase } from '../../core/cases/start';
 import { issueNotice } from '../../core/oversight/rectification';
-import { createCalendarProvider } from '../../core/calendar/provider';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
 import { startBrowser, type BrowserHarness } from '../support/browser';
@@ -26,12 +25,7 @@ const started: string[] = [];
 beforeAll(async () => {
   api = await createTestApi({ worker: true });
   await seedDemoAccounts(api.tdb.db);
-  deps = {
-    db: api.tdb.db,
-    temporal: api.temporal,
-    calendars: createCalendarProvider(api.tdb.db),
-    taskQueue: api.taskQueue,
-  };
+  deps = api.caseDeps;
   // two P1s 人社厅 let run out weeks ago: its workflow marks them overdue at once
   for (const [days, purpose] of [
     [42, '城乡低保对象家庭收入核查'],

@@ -9,7 +9,6 @@ import JSZip from 'jszip';
 import type request from 'supertest';
 import { startCase } from '../../core/cases/start';
 import { issueNotice } from '../../core/oversight/rectification';
-import { createCalendarProvider } from '../../core/calendar/provider';
 import { DOCX_TYPE } from '../../documents/files';
 import { seedDemoAccounts } from '../../prisma/seed';
 import { createTestApi, type TestApi } from '../support/api';
@@ -46,12 +45,7 @@ let hhht: request.Agent;
 beforeAll(async () => {
   api = await createTestApi({ worker: true });
   await seedDemoAccounts(api.tdb.db);
-  deps = {
-    db: api.tdb.db,
-    temporal: api.temporal,
-    calendars: createCalendarProvider(api.tdb.db),
-    taskQueue: api.taskQueue,
-  };
+  deps = api.caseDeps;
   // received six weeks ago: its 10 working days ran out long since, its workflow marks it overdue at once
   const receivedAt = new Date(Date.now() - 42 * 86_400_000).toISOString();
   ({ caseId: evidence } = await startCase(deps, {
