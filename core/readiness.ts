@@ -16,15 +16,20 @@ export interface ReadinessDeps {
   migrationsDir?: string;
 }
 
-const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'prisma', 'migrations');
+export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'prisma', 'migrations');
 
-function expectedMigrations(dir: string): string[] {
+/** Every migration the code expects, by directory name. */
+export function expectedMigrations(dir: string = MIGRATIONS_DIR): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
 }
+
+/** The migrations Prisma has applied and not rolled back (the table Prisma keeps itself). */
+export const APPLIED_MIGRATIONS_SQL =
+  'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
 
 async function timed<T>(
   fn: () => Promise<T>,
@@ -44,12 +49,11 @@ async function timed<T>(
 
 export async function checkReadiness(deps: ReadinessDeps) {
   const { db } = deps;
-  const expected = expectedMigrations(deps.migrationsDir ?? MIGRATIONS_DIR);
+  const expected = expectedMigrations(deps.migrationsDir);
   const [postgres, migrations, engine] = await Promise.all([
     timed(() => db.$queryRaw`SELECT 1`),
     timed(async () => {
-      const rows = await db.$queryRaw<{ migration_name: string }[]>`
-        SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+      const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(APPLIED_MIGRATIONS_SQL);
       const applied = new Set(rows.map((r) => r.migration_name));
       const missing = expected.filter((m) => !applied.has(m));
       if (missing.length) throw new Error(`未应用的迁移: ${missing.join(', ')}`);

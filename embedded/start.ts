@@ -14,7 +14,7 @@ import { retry } from '../retry';
 import { superviseChildren } from './children';
 import { seedDemoCases } from './demo-cases';
 import { demoSeedDecision, urlHostOf } from './exposure';
-import { migrateDeploy } from './migrate';
+import { migrateIfPending } from './migrate';
 import { dataDir } from './paths';
 import { startEmbeddedPostgres } from './postgres';
 import { ensureTemporalCli } from './temporal-executables';
@@ -97,7 +97,8 @@ async function main(): Promise<void> {
     say(`mail catcher up (SMTP 127.0.0.1:${catcher.smtpPort})`);
   }
 
-  await migrateDeploy(env.DATABASE_URL);
+  const applied = await migrateIfPending(env.DATABASE_URL);
+  if (applied.length > 0) say(`migrations applied: ${applied.join(', ')}`);
   const config = loadConfig(env);
   const db = createDb(env.DATABASE_URL);
   await seedRegistry(db);
