@@ -56,19 +56,27 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   const env: NodeJS.ProcessEnv = { ...process.env };
-  let temporalUi: string | undefined;
 
-  if (!env.DATABASE_URL) {
-    const pg = await startEmbeddedPostgres({
-      dir: path.join(dataDir, 'postgres'),
-      port: Number(env.EMBEDDED_PG_PORT || 54329),
-      database: 'gxcase',
-    });
-    stops.push(pg.stop);
-    env.DATABASE_URL = pg.url;
-    say(`embedded PostgreSQL up (${path.join(dataDir, 'postgres')})`);
-  }
-  if (!env.TEMPORAL_ADDRESS) {
+  // Postgres (then its migrations), Temporal (its CLI may need downloading first) and the mail catcher start
+  // side by side: on a new machine the download and the migrations are most of the wait
+  const database = async (): Promise<string> => {
+    let url = env.DATABASE_URL;
+    if (!url) {
+      const pg = await startEmbeddedPostgres({
+        dir: path.join(dataDir, 'postgres'),
+        port: Number(env.EMBEDDED_PG_PORT || 54329),
+        database: 'gxcase',
+      });
+      stops.push(pg.stop);
+      url = pg.url;
+      say(`embedded PostgreSQL up (${path.join(dataDir, 'postgres')})`);
+    }
+    const applied = await migrateIfPending(url);
+    if (applied.length > 0) say(`migrations applied: ${applied.join(', ')}`);
+    return url;
+  };
+  const engine = async (): Promise<{ address: string; ui?: string }> => {
+    if (env.TEMPORAL_ADDRESS) return { address: env.TEMPORAL_ADDRESS };
     const executable = await ensureTemporalCli(say);
     const temporal = await startTemporalDevServer({
       executable,
@@ -77,13 +85,11 @@ async function main(): Promise<void> {
       dbFile: path.join(dataDir, 'temporal.sqlite'),
     });
     stops.push(temporal.stop);
-    env.TEMPORAL_ADDRESS = temporal.address;
-    temporalUi = temporal.uiUrl;
     say(`Temporal dev server up (${path.join(dataDir, 'temporal.sqlite')})`);
-  }
-
-  let mailUi: string | undefined;
-  if (!env.SMTP_HOST) {
+    return { address: temporal.address, ui: temporal.uiUrl };
+  };
+  const mail = async (): Promise<string | undefined> => {
+    if (env.SMTP_HOST) return undefined;
     // no mail server configured: a local catcher receives the mail and shows it on a web page
     const catcher = await startMailCatcher({
       smtpPort: Number(env.EMBEDDED_SMTP_PORT || 1025),
@@ -93,14 +99,16 @@ async function main(): Promise<void> {
     env.SMTP_HOST = '127.0.0.1';
     env.SMTP_PORT = String(catcher.smtpPort);
     env.SMTP_SECURE = 'false';
-    mailUi = catcher.webUrl;
     say(`mail catcher up (SMTP 127.0.0.1:${catcher.smtpPort})`);
-  }
+    return catcher.webUrl;
+  };
+  const [databaseUrl, temporal, mailUi] = await Promise.all([database(), engine(), mail()]);
+  env.DATABASE_URL = databaseUrl;
+  env.TEMPORAL_ADDRESS = temporal.address;
+  const temporalUi = temporal.ui;
 
-  const applied = await migrateIfPending(env.DATABASE_URL);
-  if (applied.length > 0) say(`migrations applied: ${applied.join(', ')}`);
   const config = loadConfig(env);
-  const db = createDb(env.DATABASE_URL);
+  const db = createDb(databaseUrl);
   await seedRegistry(db);
   // the README publishes the demo keys: never on an address others can reach, unless asked for explicitly
   const seeding = demoSeedDecision(config.host, env.SEED_DEMO);
