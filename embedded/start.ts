@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       dir: path.join(dataDir, 'postgres'),
       port: Number(env.EMBEDDED_PG_PORT || 54329),
       database: 'gxcase',
+      onRestart: say,
     });
     stops.push(pg.stop);
     env.DATABASE_URL = pg.url;
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
       port: Number(env.EMBEDDED_TEMPORAL_PORT || 7233),
       uiPort: Number(env.EMBEDDED_TEMPORAL_UI_PORT || 8233),
       dbFile: path.join(dataDir, 'temporal.sqlite'),
+      restart: true,
+      onRestart: say,
     });
     stops.push(temporal.stop);
     env.TEMPORAL_ADDRESS = temporal.address;
@@ -88,6 +91,8 @@ async function main(): Promise<void> {
     const catcher = await startMailCatcher({
       smtpPort: Number(env.EMBEDDED_SMTP_PORT || 1025),
       httpPort: Number(env.EMBEDDED_MAIL_UI_PORT || 1080),
+      // enough for the fault drills' runs (issue 14) to compare the whole inbox with the outbox
+      limit: 20_000,
     });
     stops.push(catcher.stop);
     env.SMTP_HOST = '127.0.0.1';
