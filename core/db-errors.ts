@@ -25,28 +25,40 @@ const UNREACHABLE_CODES = new Set([
   '08006',
 ]);
 
+/** The pg driver adapter's error kinds for the same (Prisma's meta.driverAdapterError.cause.kind). */
+const UNREACHABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+
 const UNREACHABLE_TEXT =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down)|Can't reach database server|Timed out fetching a new connection/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|closed the connection|terminating connection due to administrator command|the database system is (starting up|shutting down)|Can't reach database server|Timed out fetching a new connection/i;
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  kind?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  meta?: { driverAdapterError?: { cause?: unknown } };
+}
 
 /**
  * The database is down or restarting (not: the query was wrong). Entry points answer 503 for it instead of a
- * 500, so a client retries later (issue 14, drill 4). Prisma's driver-adapter errors nest the pg error as
- * `cause`, so the chain is searched.
+ * 500, so a client retries later (issue 14, drill 4). Prisma's known-request errors carry the driver adapter's
+ * error in `meta.driverAdapterError.cause` (kind, SQLSTATE); other errors nest it as `cause`.
  */
-export function isDatabaseUnavailable(e: unknown): boolean {
-  for (let cur: unknown = e, depth = 0; cur && depth < 6; depth++) {
-    const x = cur as {
-      name?: unknown;
-      code?: unknown;
-      message?: unknown;
-      cause?: unknown;
-      errorCode?: unknown;
-    };
-    if (x.name === 'PrismaClientInitializationError') return true;
-    if (typeof x.code === 'string' && UNREACHABLE_CODES.has(x.code)) return true;
-    if (typeof x.errorCode === 'string' && UNREACHABLE_CODES.has(x.errorCode)) return true;
-    if (typeof x.message === 'string' && UNREACHABLE_TEXT.test(x.message)) return true;
-    cur = x.cause;
-  }
-  return false;
+export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 6) return false;
+  const x = e as ErrorLike;
+  if (x.name === 'PrismaClientInitializationError') return true;
+  if (typeof x.code === 'string' && UNREACHABLE_CODES.has(x.code)) return true;
+  if (typeof x.kind === 'string' && UNREACHABLE_KINDS.has(x.kind)) return true;
+  if (typeof x.message === 'string' && UNREACHABLE_TEXT.test(x.message)) return true;
+  return (
+    isDatabaseUnavailable(x.meta?.driverAdapterError?.cause, depth + 1) ||
+    isDatabaseUnavailable(x.cause, depth + 1)
+  );
 }
