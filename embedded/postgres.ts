@@ -51,6 +51,8 @@ export async function startEmbeddedPostgres(opts: {
   log?: (line: string) => void;
   /** with it, a server that exits unexpectedly is started again with backoff, and this is told (npm start) */
   onRestart?: (message: string) => void;
+  /** false while the caller shuts down: Ctrl-C reaches the server's process group too, which is no crash */
+  shouldRestart?: () => boolean;
 }): Promise<RunningPostgres> {
   if (await portInUse(opts.port)) {
     throw new Error(
@@ -104,12 +106,12 @@ export async function startEmbeddedPostgres(opts: {
     const proc = handle.process;
     const startedAt = Date.now();
     proc?.once('exit', (code, signal) => {
-      if (stopping || !opts.onRestart) return;
+      if (stopping || !opts.onRestart || opts.shouldRestart?.() === false) return;
       handle.process = undefined;
       if (Date.now() - startedAt > 60_000) delay = 5_000;
       opts.onRestart(`PostgreSQL exited (code ${code}, signal ${signal}); restarting in ${delay / 1000} s`);
       const again = () => {
-        if (stopping) return;
+        if (stopping || opts.shouldRestart?.() === false) return;
         pg.start().then(watch, (e: unknown) => {
           opts.onRestart?.(`PostgreSQL restart failed (${e ?? 'exited'}); next try in ${delay / 1000} s`);
           setTimeout(again, delay).unref();

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       port: Number(env.EMBEDDED_PG_PORT || 54329),
       database: 'gxcase',
       onRestart: say,
+      shouldRestart: () => !stopping,
     });
     stops.push(pg.stop);
     env.DATABASE_URL = pg.url;
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
       dbFile: path.join(dataDir, 'temporal.sqlite'),
       restart: true,
       onRestart: say,
+      shouldRestart: () => !stopping,
     });
     stops.push(temporal.stop);
     env.TEMPORAL_ADDRESS = temporal.address;

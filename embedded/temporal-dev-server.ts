@@ -48,6 +48,8 @@ export async function startTemporalDevServer(opts: {
   log?: (line: string) => void;
   /** start the server again when it exits unexpectedly (npm start); tests leave it off */
   restart?: boolean;
+  /** false while the caller shuts down: Ctrl-C reaches the server's process group too, which is no crash */
+  shouldRestart?: () => boolean;
   onRestart?: (message: string) => void;
 }): Promise<RunningTemporal> {
   const args = [
@@ -91,13 +93,13 @@ export async function startTemporalDevServer(opts: {
   const watch = () => {
     const startedAt = Date.now();
     child.once('exit', (code, signal) => {
-      if (stopping) return;
+      if (stopping || opts.shouldRestart?.() === false) return;
       if (Date.now() - startedAt > 60_000) delay = 1_000;
       opts.onRestart?.(
         `Temporal dev server exited (code ${code}, signal ${signal}); restarting in ${delay / 1000} s`,
       );
       setTimeout(() => {
-        if (stopping) return;
+        if (stopping || opts.shouldRestart?.() === false) return;
         child = spawnServer();
         watch();
       }, delay).unref();
