@@ -12,6 +12,7 @@ const UNREACHABLE_CODES = new Set([
   'P1008', // operation timed out
   'P1017', // server closed the connection
   'P2024', // timed out fetching a connection from the pool
+  'P2028', // a transaction could not start (or ran out) in time: the pool is exhausted by a slow or absent server
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -34,7 +35,7 @@ const UNREACHABLE_KINDS = new Set([
 ]);
 
 const UNREACHABLE_TEXT =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|closed the connection|terminating connection due to administrator command|the database system is (starting up|shutting down)|Can't reach database server|Timed out fetching a new connection/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|not queryable|closed the connection|terminating connection due to administrator command|the database system is (starting up|shutting down)|Can't reach database server|Timed out fetching a new connection/i;
 
 interface ErrorLike {
   name?: unknown;
