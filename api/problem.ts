@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../core/db-errors';
 import { DomainError, type DomainErrorKind } from '../core/errors';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
@@ -110,6 +111,12 @@ export function problemHandler(err: unknown, req: Request, res: Response, _next:
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return sendProblem(res, new Problem(e.status, 'bad_request', '请求无效'));
+  }
+  if (isDatabaseUnavailable(err)) {
+    // Postgres down or restarting: a retryable 503, not a 500 (issue 14, drill 4)
+    req.log?.warn({ err: loggableError(err) }, 'database unavailable');
+    res.setHeader('Retry-After', '5');
+    return sendProblem(res, new Problem(503, 'database_unavailable', '数据库暂时不可用, 请稍后重试'));
   }
   req.log?.error({ err: loggableError(err) }, 'unhandled error');
   sendProblem(res, new Problem(500, 'internal_error', '服务器内部错误, 请稍后重试'));

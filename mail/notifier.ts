@@ -9,6 +9,7 @@ import type { Transporter } from 'nodemailer';
 import type { CalendarProvider, Notifier } from '../activities';
 import type { NotifyInput } from '../activities/types';
 import type { Db } from '../prisma/client';
+import { isDatabaseUnavailable } from '../core/db-errors';
 import { currentStaffWhere } from '../core/registry/staff';
 import type { ProcedureCode } from '../workflows/types';
 import { renderMail, type DayCount, type MailFacts, type MailKind } from './templates';
@@ -128,16 +129,24 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
         html: row.bodyHtml,
         messageId: row.messageId,
       });
-      await db.notification.update({
-        where: { id: row.id },
-        data: {
-          status: 'SENT',
-          smtpResponse: String(info.response ?? ''),
-          sentAt: new Date(),
-          attempts: { increment: 1 },
-          lastError: null,
-        },
-      });
+      const sent = {
+        status: 'SENT' as const,
+        smtpResponse: String(info.response ?? ''),
+        sentAt: new Date(),
+        attempts: { increment: 1 },
+        lastError: null,
+      };
+      // The mail is out: if the row cannot be marked now (Postgres restarting), a retried activity would send
+      // it again, so keep trying here for most of the activity's 30 s (the Postgres drill of issue 14 saw that).
+      for (let wait = 250, until = Date.now() + 20_000; ; wait = Math.min(wait * 2, 4_000)) {
+        try {
+          await db.notification.update({ where: { id: row.id }, data: sent });
+          break;
+        } catch (e) {
+          if (!isDatabaseUnavailable(e) || Date.now() + wait > until) throw e;
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      }
       return undefined;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
