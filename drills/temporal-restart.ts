@@ -5,7 +5,7 @@
  * of cases started just before the kill — have fired, each once. Statutory timers fire at 24:00 Beijing time,
  * so the ones days ahead are checked for being kept, not waited for.
  */
-import { kindOf, startDrillCase, summaryLine, verifyCases, type DrillCase } from './cases';
+import { startDrillCase, summaryLine, verifyCases, type DrillCase } from './cases';
 import { historyOf, pendingTimers } from './history';
 import { signal, sleep, temporalServerPids, waitFor, type Stack } from './stack';
 
@@ -71,7 +71,7 @@ export async function temporalRestartDrill(
   const ok =
     v.lost === 0 && v.duplicated === 0 && kept === settled.length && deadlinesUnchanged === settled.length;
   if (!ok) for (const p of v.problems) process.stderr.write(`  ${p}\n`);
-  void kindOf;
+  const fired = await stack.db.case.count({ where: { id: { in: due.map((c) => c.id) }, overdue: true } });
   return {
     ok,
     line: summaryLine('temporal-restart', v, {
@@ -79,7 +79,8 @@ export async function temporalRestartDrill(
       timers_pending: settled.length,
       timers_kept: kept,
       deadlines_unchanged: deadlinesUnchanged,
-      overdue_timers_fired: due.length - v.problems.filter((p) => p.includes('(overdue)')).length,
+      overdue_timers_due: due.length,
+      overdue_timers_fired: fired,
     }),
   };
 }

@@ -126,7 +126,7 @@ export function registerCaseRoutes(api: ApiBuilder, deps: AppDeps): void {
       ...caseProblems,
       409: '当前阶段不能执行该操作, 或案件已办结',
       422: '缺少办法要求的理由或范围, 或授权有效期已过',
-      503: '案件流程暂不可用 (数据库与 Temporal 不一致, workflow_unavailable)',
+      503: '案件流程暂不可用 (数据库与 Temporal 不一致, workflow_unavailable) 或暂未响应 (workflow_busy, 操作可能稍后生效)',
     },
     async handle({ req, res, principal: p, params, body }) {
       res.json(await auditingDenials(db, req, p, () => actOnCase(deps, p, params.id, body)));

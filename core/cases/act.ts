@@ -101,6 +101,15 @@ async function refusalOf(deps: ActDeps, e: unknown, row: CaseRow): Promise<unkno
       `案件 ${row.id} 的流程当前不可用 (数据库与 Temporal 不一致), 请稍后重试或联系系统管理员`,
     );
   }
+  if (isSdkError(e, 'WorkflowUpdateRPCTimeoutOrCancelledError')) {
+    // the workflow did not answer in time (a busy or restarting worker): the action may still be applied, so the
+    // client reads the case before retrying; a retry of an applied answer is a 409 (the load drill, issue 14)
+    return new DomainError(
+      'unavailable',
+      'workflow_busy',
+      `案件 ${row.id} 的流程暂未响应, 操作可能稍后生效; 请先查询案件状态再决定是否重试`,
+    );
+  }
   const msg = (e as Error)?.message ?? '';
   if (/already completed|workflow execution already completed/i.test(msg)) return closed();
   return e;
