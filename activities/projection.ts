@@ -75,34 +75,37 @@ export async function recordTransition(db: Db, t: TransitionInput): Promise<void
       ],
       skipDuplicates: true,
     });
+    if (t.grant) await writeGrant(tx, t.grant);
   });
 }
 
 /** The grant an accepted answer creates, with its 第二十四条 log row, once however often it is retried. */
 export async function createGrant(db: Db, g: GrantInput): Promise<void> {
+  await db.$transaction((tx) => writeGrant(tx, g));
+}
+
+async function writeGrant(tx: Prisma.TransactionClient, g: GrantInput): Promise<void> {
   const { grantedBy, ...grant } = g;
-  await db.$transaction(async (tx) => {
-    const key = {
+  const key = {
+    caseId: g.caseId,
+    resourceId: g.resourceId,
+    consumerDepartmentId: g.consumerDepartmentId,
+  };
+  if (await tx.grant.findUnique({ where: { caseId_resourceId_consumerDepartmentId: key } })) return;
+  const created = await tx.grant.create({
+    data: { ...storable(grant), validUntil: g.validUntil ? new Date(g.validUntil) : undefined },
+  });
+  await appendAudit(tx, {
+    actor: grantedBy ?? 'workflow',
+    action: 'grant_created',
+    target: created.id,
+    data: storable({
       caseId: g.caseId,
       resourceId: g.resourceId,
-      consumerDepartmentId: g.consumerDepartmentId,
-    };
-    if (await tx.grant.findUnique({ where: { caseId_resourceId_consumerDepartmentId: key } })) return;
-    const created = await tx.grant.create({
-      data: { ...storable(grant), validUntil: g.validUntil ? new Date(g.validUntil) : undefined },
-    });
-    await appendAudit(tx, {
-      actor: grantedBy ?? 'workflow',
-      action: 'grant_created',
-      target: created.id,
-      data: storable({
-        caseId: g.caseId,
-        resourceId: g.resourceId,
-        consumer: g.consumerDepartmentId,
-        scope: g.scope,
-        purpose: g.purpose,
-        validUntil: g.validUntil ?? null,
-      }),
-    });
+      consumer: g.consumerDepartmentId,
+      scope: g.scope,
+      purpose: g.purpose,
+      validUntil: g.validUntil ?? null,
+    }),
   });
 }

@@ -35,6 +35,8 @@ export interface TransitionInput {
   /** present on the first transition: creates the case row */
   start?: CaseStart;
   patch?: CasePatch;
+  /** the share an accepted answer grants, written in the same transaction as the answer */
+  grant?: GrantInput;
 }
 
 export interface GrantInput {

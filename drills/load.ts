@@ -105,6 +105,13 @@ export async function loadDrill(
   });
   const duplicated = grants.filter((g) => g._count > 1).length;
   const s5xx = results.filter((r) => r.status >= 500).length;
+  // which 5xx: the problem code says whether the database, Temporal or our code gave up
+  const codes = new Map<string, number>();
+  for (const r of results.filter((x) => x.status >= 500)) {
+    const k = `${r.status}:${(r.body as { code?: string } | undefined)?.code ?? '?'}`;
+    codes.set(k, (codes.get(k) ?? 0) + 1);
+  }
+  const codesText = [...codes].map(([k, v]) => `${k}x${v}`).join(',') || 'none';
   // no answer within the client's 60 s: counted apart from the server's 5xx, and failing the drill too
   const timeouts = results.filter((r) => r.status === 0).length;
   const s4xx = results.filter((r) => r.status >= 400 && r.status < 500).length;
@@ -120,7 +127,7 @@ export async function loadDrill(
     line:
       `drill load: ${ok ? 'PASS' : 'FAIL'} clients=${o.clients} minutes=${o.minutes} requests=${results.length} ` +
       `rps=${(results.length / (o.minutes * 60)).toFixed(1)} started=${ids.length} completed=${closed} lost=${lost} duplicated=${duplicated} grants=${grants.length} ` +
-      `5xx=${s5xx} timeouts=${timeouts} 4xx=${s4xx} disagreeing=${disagree} p50=${percentile(ms, 50)}ms p99=${percentile(ms, 99)}ms ` +
+      `5xx=${s5xx} 5xx_codes=${codesText} timeouts=${timeouts} 4xx=${s4xx} disagreeing=${disagree} p50=${percentile(ms, 50)}ms p99=${percentile(ms, 99)}ms ` +
       ['start', 'read', 'list', 'answer'].map(byOp).join(' '),
   };
 }

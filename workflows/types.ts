@@ -34,6 +34,12 @@ export interface CaseStart {
   actor?: string;
   /** a deadline fixed as a date (YYYY-MM-DD, due at its 24:00 Beijing time) instead of counted (P7's yearly report) */
   fixedDueDate?: string;
+  /**
+   * The schedule the API computed when it wrote the case row (startCase): the workflow takes it instead of
+   * asking an activity for the same computation, one round trip less per case. Absent when the workflow itself
+   * starts a case (P2 from a negotiation) or a retry rebuilds the start from the row.
+   */
+  schedule?: Schedule;
 }
 
 /** Actions are Workflow Updates; each names the department acting, checked against the case's parties. */

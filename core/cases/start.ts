@@ -154,6 +154,7 @@ export async function startCase(
         details: fixed ? { ...input.details, fixedDueDate: fixed } : (input.details ?? {}),
         actor: input.actor,
         ...(fixed ? { fixedDueDate: fixed } : {}),
+        schedule,
       };
       await tx.case.create({
         data: {

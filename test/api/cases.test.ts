@@ -162,6 +162,32 @@ describe('P1 through HTTP', () => {
     }
   });
 
+  test('a case started through the API takes its schedule from the start and writes the grant with the answer', async () => {
+    const started = await startP1('mzt');
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    await waitForEvent(id, 'received', 'mzt');
+    expect((await actOn('rst', id, APPROVAL)).status).toBe(200);
+    const handle = api.temporal.workflow.getHandle(id);
+    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED');
+    const history = await handle.fetchHistory();
+    const activities = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((n): n is string => Boolean(n));
+    // two round trips fewer per case (issue 14's load drill): no schedule computation, no separate grant step
+    expect(activities).not.toContain('computeSchedule');
+    expect(activities).not.toContain('createGrant');
+    expect(activities.filter((n) => n === 'recordTransition')).toHaveLength(2);
+    const row = await api.tdb.db.case.findUniqueOrThrow({ where: { id }, include: { grants: true } });
+    expect(row.dueAt.toISOString()).toBe(new Date(started.body.dueAt).toISOString());
+    expect(row.grants).toHaveLength(1);
+    const audit = await api.tdb.db.auditLog.count({
+      where: { action: 'grant_created', target: row.grants[0].id },
+    });
+    expect(audit).toBe(1);
+    await recordHistory(handle, 'p1-schedule-from-start-grant-with-answer');
+  });
+
   test('refuse then open negotiation: the P2 child joins the chain', async () => {
     const start = await startP1('mzt');
     const id = start.body.id as string;

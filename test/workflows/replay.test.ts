@@ -53,6 +53,7 @@ test('the recorded scenarios are all there', () => {
       'p6-send-back-late-acceptance.json',
       // issue 13: a P7 report submitted (its period frozen by the freezeReport activity)
       'p7-submit-report.json',
+      'p1-schedule-from-start-grant-with-answer.json',
     ]),
   );
 });
