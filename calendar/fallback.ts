@@ -28,7 +28,20 @@ const CN = new Holidays('CN');
 /** Identifies the fallback source in calendarVersion hashes. */
 export const FALLBACK_SOURCE = 'date-holidays@3.37.0:CN:public-fullday+statutory-2025';
 
+// The lunar computations behind a year's holidays cost milliseconds each and showed up in the load drill's
+// profiles of the API and the worker: a year's answer never changes, so it is computed once per process.
+const byYear = new Map<number, readonly FallbackHoliday[]>();
+
 export function fallbackHolidays(year: number): FallbackHoliday[] {
+  let known = byYear.get(year);
+  if (!known) {
+    known = Object.freeze(computeFallbackHolidays(year).map((h) => Object.freeze(h)));
+    byYear.set(year, known);
+  }
+  return [...known];
+}
+
+function computeFallbackHolidays(year: number): FallbackHoliday[] {
   const statutory = new Map<number, string>();
   for (const h of CN.getHolidays(year)) {
     if (h.type !== 'public') continue;
