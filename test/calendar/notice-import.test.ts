@@ -2,20 +2,10 @@
  * The notice importer against the real notice texts (test/calendar/notices/, each with its source) and
  * the shipped arrangements in calendar/data/official: every year's text yields exactly the shipped data.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { YearArrangement } from '../../calendar/arrangement';
 import { loadOfficialArrangements } from '../../calendar/bundled';
 import { importNotice, type NoticeImport } from '../../calendar/notice-import';
-
-const DIR = path.join(__dirname, 'notices');
-
-export function noticeFixture(name: string): string {
-  const raw = fs.readFileSync(path.join(DIR, `${name}.txt`), 'utf8');
-  const at = raw.indexOf('\n---\n');
-  if (at < 0) throw new Error(`${name}.txt has no header separator`);
-  return raw.slice(at + 5);
-}
+import { noticeFixture } from './notice-fixtures';
 
 const shipped = new Map(loadOfficialArrangements().map((a) => [a.year, a]));
 
