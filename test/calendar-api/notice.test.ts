@@ -2,10 +2,13 @@
  * POST /calendar/{year}/notice: the notice text through the API, dry run first, then loaded exactly as the
  * JSON path loads it. The 2027 text here is MADE UP for the test (same days as fixtures/2027-test-fixture.json).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { createTestApi, type TestApi } from '../support/api';
 import { noticeFixture } from '../calendar/notice-fixtures';
-import { ADMIN, DEPARTMENT, fixture2027, insertOpenCase } from './helpers';
+import { ADMIN, DEPARTMENT, cli, fixture2027, insertOpenCase } from './helpers';
 
 export const TEST_NOTICE_2027 = `国务院办公厅关于2027年部分节假日安排的通知
 （测试用文本，非官方通知）
@@ -100,4 +103,41 @@ test('an amendment applies on top of the year in force (2019, bundled): no day c
 test('only administrators', async () => {
   const res = await post('/api/v1/calendar/2027/notice?dryRun=true', { text: TEST_NOTICE_2027 }, DEPARTMENT);
   expect(res.status).toBe(403);
+});
+
+test('CLI: the dry run is printed first; --apply loads; a contradiction exits 2 naming the sentence', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notice-cli-'));
+  const file = path.join(dir, 'notice.txt');
+  fs.writeFileSync(file, noticeFixture('2019-amendment'));
+  const env = { DATABASE_URL: api.tdb.url, TEMPORAL_ADDRESS: undefined };
+  const dry = await cli(['calendar', 'notice', '--year', '2019', '--file', file], env);
+  expect(dry.code).toBe(0);
+  expect(dry.stdout).toContain(
+    '调整通知：国务院办公厅关于调整2019年劳动节假期安排的通知（国办发明电〔2019〕3号，2019年3月22日）',
+  );
+  expect(dry.stdout).toContain('原文：2019年5月1日至4日放假调休，共4天  [放假]');
+  expect(dry.stdout).toContain('放假：2019年5月1日至2019年5月4日（4天）');
+  expect(dry.stdout).toContain('没有任何日期变化');
+  expect(dry.stdout).toContain('这是预演');
+  expect(await api.tdb.db.calendarYear.count({ where: { year: 2019 } })).toBe(0);
+
+  const applied = await cli(
+    ['calendar', 'notice', '--year', '2019', '--file', file, '--apply', '--by', '测试'],
+    env,
+  );
+  expect(applied.code).toBe(0);
+  expect(applied.stdout).toContain('预演，未保存为版本 1');
+  expect(applied.stdout).toContain('已保存为版本 1');
+  const row = await api.tdb.db.calendarYear.findFirstOrThrow({ where: { year: 2019 } });
+  expect(row).toMatchObject({ version: 1, loadedBy: 'cli:测试', sourceNumber: '国办发明电〔2018〕15号' });
+
+  fs.writeFileSync(file, TEST_NOTICE_2027.replace('共3天', '共4天'));
+  const bad = await cli(
+    ['calendar', 'notice', '--year', '2027', '--file', file, '--number', '测试发明电〔2026〕99号'],
+    env,
+  );
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('[invalid_notice]');
+  expect(bad.stderr).toContain('“1月1日（周五）至3日（周日）放假，共4天”写明共4天，按日期推得3天');
+  fs.rmSync(dir, { recursive: true, force: true });
 });
