@@ -9,15 +9,7 @@ import request from 'supertest';
 import { createTestApi, type TestApi } from '../support/api';
 import { noticeFixture } from '../calendar/notice-fixtures';
 import { ADMIN, DEPARTMENT, cli, fixture2027, insertOpenCase } from './helpers';
-
-export const TEST_NOTICE_2027 = `国务院办公厅关于2027年部分节假日安排的通知
-（测试用文本，非官方通知）
-各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
-经国务院批准，现将2027年元旦、春节放假调休日期的具体安排通知如下。
-一、元旦：1月1日（周五）至3日（周日）放假，共3天。
-二、春节：2月5日（周五）至13日（周六）放假调休，共9天。1月31日（周日）、2月20日（周六）上班。
-国务院办公厅
-2026年11月1日`;
+import { TEST_NOTICE_2027 } from './notice-text';
 
 let api: TestApi;
 beforeAll(async () => {
