@@ -16,6 +16,7 @@ import { checkYear, loadCalendarYear } from './core/calendar/store';
 import { dbCalendar } from './core/calendar/reading';
 import { createDb, type Db } from './prisma/client';
 import { AUDIT_COMMANDS } from './cli-audit';
+import { CALENDAR_NOTICE_COMMANDS } from './cli-calendar-notice';
 import { RECONCILE_COMMANDS } from './cli-reconcile';
 import { CliText } from './cli-text';
 
@@ -145,6 +146,7 @@ export const COMMANDS: Record<string, CliCommand> = {
         : { ...result, warning: '未设置 TEMPORAL_ADDRESS：未通知未结案件重新计算期限' };
     },
   },
+  ...CALENDAR_NOTICE_COMMANDS,
   ...AUDIT_COMMANDS,
   ...RECONCILE_COMMANDS,
 };

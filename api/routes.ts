@@ -2,6 +2,7 @@ import type { AppDeps } from './deps';
 import { ApiBuilder } from './endpoint';
 import { registerCaseRoutes } from './routes/cases';
 import { registerCalendarRoutes } from './routes/calendar';
+import { registerCalendarNoticeRoutes } from './routes/calendar-notice';
 import { registerContractRoutes } from './routes/contract';
 import { registerRegistryRoutes } from './routes/registry';
 import { registerGrantRoutes } from './routes/grants';
@@ -20,6 +21,7 @@ export function buildApi(deps: AppDeps): ApiBuilder {
   registerContractRoutes(api, deps);
   registerCaseRoutes(api, deps);
   registerCalendarRoutes(api, deps);
+  registerCalendarNoticeRoutes(api, deps);
   registerRegistryRoutes(api, deps);
   registerGrantRoutes(api, deps);
   registerClientRoutes(api, deps);

@@ -18,6 +18,7 @@ const NAV: { href: string; label: string; roles: Person['role'][] }[] = [
   { href: '/dashboard/reports', label: '报送', roles: ['SUPERVISOR', 'ADMIN', 'DEPARTMENT'] },
   { href: '/dashboard/mail-problems', label: '邮件异常', roles: ['SUPERVISOR', 'ADMIN'] },
   { href: '/dashboard/admin/accounts', label: '账号管理', roles: ['ADMIN'] },
+  { href: '/dashboard/admin/calendar', label: '节假日安排', roles: ['ADMIN'] },
 ];
 
 /** Page-specific style sheets, one per page family (assets/pages/). */

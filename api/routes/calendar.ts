@@ -9,10 +9,16 @@ import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
 import { betweenResponse, deadlineResponse } from '../../calendar/service';
 import { deleteCalendarYear, fieldErrorsOf, loadCalendarYear } from '../../core/calendar/store';
 import { dbCalendar, describeCalendarYear, getCalendarYearVersion } from '../../core/calendar/reading';
+import { noticeErrorsOf } from '../../core/calendar/notice';
 
 /** Calendar errors become problem+json with their own machine code; never a 500 for bad input. */
 function toProblem(e: unknown): unknown {
   if (e instanceof DomainError) {
+    const sentences = noticeErrorsOf(e);
+    if (sentences) {
+      const { detail, extra } = boundedErrors(e.detail, sentences);
+      return new Problem(problemOf(e).status, e.code, detail, extra);
+    }
     const errors = fieldErrorsOf(e);
     if (!errors) return problemOf(e);
     const fields = errors.map((x) => ({ field: x.path, code: x.code, message: x.message }));
@@ -25,7 +31,7 @@ function toProblem(e: unknown): unknown {
 }
 
 /** Runs calendar work, mapping its errors (DomainError with field errors, CalendarInputError) to problems. */
-async function calendarWork<T>(fn: () => Promise<T> | T): Promise<T> {
+export async function calendarWork<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (e) {
@@ -62,7 +68,7 @@ const betweenQuery = z
     profile: profileParam,
   })
   .strict();
-const yearParam = z.object({
+export const yearParam = z.object({
   year: z
     .string()
     .regex(/^\d{4}$/, '年份应为四位数字')
@@ -75,7 +81,7 @@ const versionParam = yearParam.extend({
     .openapi({ description: '该年安排的版本号 (从 1 起)', example: '1' }),
 });
 const yearQuery = z.object({ profile: profileParam }).strict();
-const putQuery = z
+export const putQuery = z
   .object({ dryRun: bool.openapi({ description: '为 true 时只预演: 计算受影响的案件, 不保存' }) })
   .strict();
 
@@ -188,7 +194,7 @@ const caseEffect = z.object({
 });
 const caseError = z.object({ caseId: z.string(), code: z.string(), detail: z.string() });
 
-const loadResultSchema = z
+export const loadResultSchema = z
   .object({
     year: z.number().int(),
     dryRun: z.boolean(),

@@ -24,6 +24,7 @@ import { eventually } from '../support/worker';
 import { newApiKey } from '../../core/identity/key-material';
 import { createCalendarProvider } from '../../core/calendar/provider';
 import { freezeReport } from '../../core/reports/freeze';
+import { noticeFixture } from '../calendar/notice-fixtures';
 
 type Dept = keyof typeof DEPT_OF;
 const COLUMNS = ['none', 'own', 'other', 'supervisor', 'admin', 'league'] as const;
@@ -639,6 +640,15 @@ const ROWS: Row[] = [
     op: 'PUT /api/v1/calendar/{year}',
     expect: ADMIN_ONLY(200),
     make: () => ({ path: '/calendar/2027?dryRun=true', body: FIXTURE_2027 }),
+  },
+  {
+    // a dry run of the notice text (issue 16): the admin's cell parses and computes, saves nothing
+    op: 'POST /api/v1/calendar/{year}/notice',
+    expect: ADMIN_ONLY(200),
+    make: () => ({
+      path: '/calendar/2019/notice?dryRun=true',
+      body: { text: noticeFixture('2019-amendment') },
+    }),
   },
   {
     // a loaded arrangement for a year no open case touches, so the admin's withdrawal succeeds

@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import type { AppDeps } from '../../api/deps';
 import { accountsPage } from './accounts';
+import { calendarNoticePage } from './calendar-notice';
 import { caseListPages } from './case-lists';
 import { casePage } from './case-detail';
 import { departmentPage } from './department';
@@ -25,6 +26,7 @@ export function pageRoutes(deps: AppDeps): Router {
   reportPages(r, deps);
   mailProblemsPage(r, deps);
   accountsPage(r, deps);
+  calendarNoticePage(r, deps);
   passwordPage(r, deps);
   return r;
 }

@@ -1,0 +1,78 @@
+/**
+ * 按通知加载节假日安排 as an administrator meets it, in real headless Chromium: paste a notice with a
+ * mistake (refused, naming the sentence), paste it right, read the side-by-side preview, confirm. The 2027
+ * text is MADE UP for the test. Screenshots go to .data/screenshots/calendar-notice-*.png (not committed).
+ */
+import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../prisma/seed';
+import { TEST_NOTICE_2027 } from '../calendar-api/notice-text';
+import { insertOpenCase } from '../calendar-api/helpers';
+import { createTestApi, type TestApi } from '../support/api';
+import { startBrowser, type BrowserHarness } from '../support/browser';
+
+let api: TestApi;
+let browser: BrowserHarness;
+
+beforeAll(async () => {
+  api = await createTestApi();
+  await seedDemoAccounts(api.tdb.db);
+  await insertOpenCase(api.tdb.db, {
+    id: 'ZG-2027-000001',
+    receivedAt: '2027-02-01T10:00:00+08:00',
+    workingDays: 5,
+    deadlineDate: '2027-02-12',
+    dueAt: '2027-02-13T00:00:00+08:00',
+  });
+  browser = await startBrowser(api.app);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+async function logIn(username: (typeof DEMO_ACCOUNTS)[number]['username'], to: string) {
+  const { page, problems } = await browser.open();
+  await page.goto(`${browser.base}${to}`);
+  const password = DEMO_ACCOUNTS.find((a) => a.username === username)?.password ?? '';
+  await page.getByLabel('登录名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '登录' }).click()]);
+  return { page, problems };
+}
+
+test('paste, preview side by side, confirm', async () => {
+  const { page, problems } = await logIn('admin', '/dashboard/admin/calendar');
+  await page.getByLabel('年份').fill('2027');
+  await page.getByLabel(/^通知全文/).fill(TEST_NOTICE_2027.replace('2月20日（周六）', '2月23日（周二）'));
+  await page.getByLabel(/^文号/).fill('测试发明电〔2026〕99号');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '预览' }).click()]);
+  const alert = await page.getByRole('alert').innerText();
+  expect(alert).toContain('调休上班日2027年2月23日是周二');
+  expect(alert).toContain('“1月31日（周日）、2月23日（周二）上班”');
+  await browser.screenshot(page, 'calendar-notice-refused');
+
+  // the text is kept in the form; correct it and preview again
+  await page.getByLabel(/^通知全文/).fill(TEST_NOTICE_2027);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '预览' }).click()]);
+  const compare = page.locator('table.notice-compare');
+  const spring = await compare.locator('tbody tr').nth(1).innerText();
+  expect(spring).toContain('2月5日（周五）至13日（周六）放假调休，共9天');
+  expect(spring).toContain('2027年2月5日 至 2027年2月13日, 共 9 天');
+  expect(spring).toContain('2027年1月31日、2027年2月20日');
+  expect(await page.locator('#cases').locator('..').innerText()).toContain('推后 4 天');
+  expect(await api.tdb.db.calendarYear.count()).toBe(0);
+  await browser.screenshot(page, 'calendar-notice-preview');
+
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '确认加载' }).click()]);
+  expect(await page.getByRole('status').innerText()).toContain('已保存为 2027 年第 1 版');
+  const row = await api.tdb.db.calendarYear.findFirstOrThrow({ where: { year: 2027 } });
+  expect(row).toMatchObject({ version: 1, loadedBy: 'user:admin', sourceNumber: '测试发明电〔2026〕99号' });
+  await browser.screenshot(page, 'calendar-notice-loaded');
+  // the refused paste answers 400 on purpose; nothing else may fail
+  expect(problems.filter((p) => !/400/.test(p))).toEqual([]);
+});
+
+test('not for other roles', async () => {
+  const { page } = await logIn('duban', '/dashboard/admin/calendar');
+  expect(await page.locator('body').innerText()).not.toContain('粘贴通知全文');
+});
