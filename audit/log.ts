@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Prisma, type Db } from '../prisma/client';
 
+/** The chain's first previous hash (the SQL function audit_append and proof-format.ts use the same). */
+export const GENESIS = '0'.repeat(64);
+
 export interface AuditEntry {
   actor: string;
   action: string;
   target?: string;
   data?: Record<string, unknown>;
 }
-
-const GENESIS = '0'.repeat(64);
 
 /**
  * JSON with object keys sorted at every level: Postgres jsonb does not keep key order, so a hash over the
@@ -32,33 +33,16 @@ export function chainHash(prevHash: string, at: Date, e: AuditEntry): string {
 }
 
 /**
- * Appends to the hash-chained audit log (第二十四条). An advisory lock serialises writers so the chain has
- * no forks; the table itself refuses UPDATE/DELETE (migration trigger).
+ * Appends to the hash-chained audit log (第二十四条) in one statement: the database function audit_append
+ * (migration 20261201020000) takes the advisory lock that serialises writers, so the chain has no forks, reads
+ * the previous hash (or the retention tombstone's) and inserts the row with chainHash's hash, stamped with the
+ * database's clock. The table itself refuses UPDATE/DELETE (migration trigger).
  */
 export async function appendAudit(db: Db | Prisma.TransactionClient, e: AuditEntry): Promise<void> {
-  const write = async (tx: Prisma.TransactionClient) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(727274)`;
-    const last = await tx.auditLog.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
-    // retention may have deleted every row: the chain then goes on from the signed tombstone, not from zero
-    const tomb = last
-      ? undefined
-      : await tx.auditTombstone.findFirst({ orderBy: { lastId: 'desc' }, select: { lastHash: true } });
-    const prevHash = last?.hash ?? tomb?.lastHash ?? GENESIS;
-    const at = new Date();
-    await tx.auditLog.create({
-      data: {
-        at,
-        actor: e.actor,
-        action: e.action,
-        target: e.target,
-        data: (e.data ?? {}) as Prisma.InputJsonValue,
-        prevHash,
-        hash: chainHash(prevHash, at, e),
-      },
-    });
-  };
-  if ('$transaction' in db) await db.$transaction(write);
-  else await write(db);
+  const data = e.data ?? {};
+  // chainHash's array after [prevHash, at, …: the function puts the two in front of this canonical tail
+  const tail = canonicalJson([e.actor, e.action, e.target ?? null, data]).slice(1);
+  await db.$executeRaw`SELECT audit_append(${e.actor}, ${e.action}, ${e.target ?? null}, ${JSON.stringify(data)}::jsonb, ${tail})`;
 }
 
 export interface ChainRow {

@@ -6,7 +6,7 @@
 import { canonicalJson } from './log';
 import { verifyText, type AuditPublicKey } from './signing-key';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS as GENESIS_HASH } from './log';
 
 export interface DigestFacts {
   /** Beijing day, YYYY-MM-DD */
