@@ -16,6 +16,7 @@ import { checkYear, loadCalendarYear } from './core/calendar/store';
 import { dbCalendar } from './core/calendar/reading';
 import { createDb, type Db } from './prisma/client';
 import { AUDIT_COMMANDS } from './cli-audit';
+import { BACKUP_COMMANDS } from './cli-backup';
 import { RECONCILE_COMMANDS } from './cli-reconcile';
 import { CliText } from './cli-text';
 
@@ -147,6 +148,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   },
   ...AUDIT_COMMANDS,
   ...RECONCILE_COMMANDS,
+  ...BACKUP_COMMANDS,
 };
 
 function usage(): string {
