@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { auditKeyFileOf, dataDir } from './embedded/paths';
 
 /**

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { processesUsing, runningPostmaster } from '../../embedded/backup-parts';
 import { freePort } from '../../embedded/ports';
 import { EMBEDDED_PG_PASSWORD } from '../../embedded/postgres';
 
@@ -65,6 +66,13 @@ export async function startEmbeddedStack(dataDir: string, timeoutMs = 150_000): 
       await exited;
       clearTimeout(killer);
     }
+    // its servers finish their own shutdown a moment after it exits (they got the SIGINT too)
+    const sqlite = path.join(dataDir, 'temporal.sqlite');
+    for (let i = 0; i < 150; i++) {
+      if (!runningPostmaster(path.join(dataDir, 'postgres')) && processesUsing(sqlite).length === 0) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`the stack on ${dataDir} left its servers running`);
   };
   const deadline = Date.now() + timeoutMs;
   while (!/ready in/.test(out)) {
