@@ -86,6 +86,7 @@ export function runningPostmaster(clusterDir: string): { pid: number; port: numb
 /** Pids of processes whose command line names `file` (a Temporal dev server on that SQLite file). Linux only. */
 export function processesUsing(file: string): number[] {
   const out: number[] = [];
+  const target = path.resolve(file);
   let pids: string[];
   try {
     pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
@@ -95,9 +96,13 @@ export function processesUsing(file: string): number[] {
   for (const pid of pids) {
     try {
       const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (args.includes(file)) out.push(Number(pid));
+      const named = args.filter((a) => path.basename(a) === path.basename(target));
+      if (named.length === 0) continue;
+      // a relative path (GXCASE_DATA_DIR=./data) is relative to that process's working directory
+      const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      if (named.some((a) => path.resolve(cwd, a) === target)) out.push(Number(pid));
     } catch {
-      // gone meanwhile
+      // gone meanwhile, or not ours to read
     }
   }
   return out;
