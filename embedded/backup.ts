@@ -134,22 +134,43 @@ function copyWal(src: string, dst: string, first: string, last: string, segmentB
   }
 }
 
-/** The online base backup of a running cluster into `stage` (a cluster directory, not yet recovered). */
-async function copyRunningCluster(clusterDir: string, port: number, stage: string): Promise<void> {
-  const client = new Client({
-    host: '127.0.0.1',
-    port,
-    user: 'postgres',
-    password: EMBEDDED_PG_PASSWORD,
-    database: 'postgres',
-  });
-  await client.connect();
+/**
+ * The online base backup of a running cluster into `stage` (a cluster directory, not yet recovered); `then` (the
+ * Temporal copy) runs while new case rows are held back. Why: a case's row commits just before its workflow
+ * starts, so a row committed after the Postgres copy whose workflow made the Temporal copy would come back as a
+ * workflow without its row and its number not spent (seen in a run under load: the projection recreated the row,
+ * the id counter stayed behind it, and the next starts collided with it). Holding the id counter's table from just
+ * before pg_backup_stop until the Temporal copy is done (a second or two: starts wait, reads go on) closes that.
+ */
+async function copyRunningCluster(
+  clusterDir: string,
+  port: number,
+  stage: string,
+  then: () => Promise<void>,
+): Promise<void> {
+  const connect = async (database: string) => {
+    const c = new Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password: EMBEDDED_PG_PASSWORD,
+      database,
+    });
+    await c.connect();
+    return c;
+  };
+  const client = await connect('postgres');
+  const guard = await connect('gxcase');
   try {
     // the session must stay open from start to stop (a non-exclusive backup ends with its session)
     const start = await client.query<{ name: string }>(
       `SELECT pg_walfile_name(pg_backup_start('gxcase backup', true)) AS name`,
     );
     copyCluster(clusterDir, stage);
+    await guard.query(`BEGIN`);
+    await guard.query(`SET LOCAL lock_timeout = '30s'`);
+    // conflicts with the INSERT … ON CONFLICT UPDATE of allocateCaseId (core/cases/case-ids.ts), not with reads
+    await guard.query(`LOCK TABLE "CaseSequence" IN SHARE ROW EXCLUSIVE MODE`);
     const stop = await client.query<{ labelfile: string; spcmapfile: string; name: string; seg: string }>(
       `SELECT labelfile, spcmapfile, pg_walfile_name(lsn) AS name,
               current_setting('wal_segment_size') AS seg FROM pg_backup_stop(false)`,
@@ -164,7 +185,10 @@ async function copyRunningCluster(clusterDir: string, port: number, stage: strin
       s.name,
       segmentBytesOf(s.seg),
     );
+    await then();
   } finally {
+    await guard.query(`ROLLBACK`).catch(() => undefined);
+    await guard.end();
     await client.end();
   }
 }
@@ -199,17 +223,20 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
   try {
     const stage = path.join(work, 'postgres');
     const running = runningPostmaster(clusterDir);
+    // after the Postgres copy, never before: see the header
+    const temporalCopy = async () => {
+      await snapshotSqlite(sqlite, path.join(work, TEMPORAL_PART));
+      log('Temporal 数据库已复制 (SQLite 在线备份, 完整性检查通过)');
+    };
     if (running) {
       log(`在线备份: PostgreSQL 正在运行 (端口 ${running.port}), 先复制数据库, 再复制 Temporal`);
-      await copyRunningCluster(clusterDir, running.port, stage);
+      await copyRunningCluster(clusterDir, running.port, stage, temporalCopy);
     } else {
       log('离线备份: PostgreSQL 未运行, 直接复制文件');
       copyCluster(clusterDir, stage);
       copyCluster(path.join(clusterDir, 'pg_wal'), path.join(stage, 'pg_wal'), false);
+      await temporalCopy();
     }
-    // after the Postgres copy, never before: see the header
-    await snapshotSqlite(sqlite, path.join(work, TEMPORAL_PART));
-    log('Temporal 数据库已复制 (SQLite 在线备份, 完整性检查通过)');
     const facts = await settleCluster(stage, log);
     await tarDir(stage, path.join(work, PG_PART));
     fs.rmSync(stage, { recursive: true, force: true });
