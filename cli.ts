@@ -17,6 +17,7 @@ import { dbCalendar } from './core/calendar/reading';
 import { createDb, type Db } from './prisma/client';
 import { AUDIT_COMMANDS } from './cli-audit';
 import { CALENDAR_NOTICE_COMMANDS } from './cli-calendar-notice';
+import { BACKUP_COMMANDS } from './cli-backup';
 import { RECONCILE_COMMANDS } from './cli-reconcile';
 import { CliText } from './cli-text';
 
@@ -149,6 +150,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...CALENDAR_NOTICE_COMMANDS,
   ...AUDIT_COMMANDS,
   ...RECONCILE_COMMANDS,
+  ...BACKUP_COMMANDS,
 };
 
 function usage(): string {

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { dataDir } from './embedded/paths';
+import { auditKeyFileOf, dataDir } from './embedded/paths';
 
 /**
  * Every setting the processes read, with its default. The README's configuration table mirrors this list.
@@ -79,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     noticeNumberPrefix: env.NOTICE_NUMBER_PREFIX || '内共享督',
     sessionSecret: env.SESSION_SECRET || LOCAL_SESSION_SECRET,
     // the embedded default keeps it next to its database under .data/, docker-compose on a mounted volume
-    auditSigningKeyFile: env.AUDIT_SIGNING_KEY_FILE || path.join(dataDir, 'audit-signing-key.pem'),
+    auditSigningKeyFile: auditKeyFileOf(env, dataDir),
     auditRetentionDays: retentionDays(env),
   };
 }

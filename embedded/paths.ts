@@ -8,7 +8,15 @@ export const projectRoot = path.resolve(__dirname, '..');
 export const cacheDir = process.env.GXCASE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'gxcase');
 
 /** Local data of the embedded default (Postgres cluster, Temporal SQLite file); git-ignored. */
-export const dataDir = process.env.GXCASE_DATA_DIR ?? path.join(projectRoot, '.data');
+export function dataDirOf(env: NodeJS.ProcessEnv): string {
+  return env.GXCASE_DATA_DIR ?? path.join(projectRoot, '.data');
+}
+export const dataDir = dataDirOf(process.env);
+
+/** The audit signing key's file (audit/signing-key.ts): next to the database unless set apart. */
+export function auditKeyFileOf(env: NodeJS.ProcessEnv, dir = dataDirOf(env)): string {
+  return env.AUDIT_SIGNING_KEY_FILE || path.join(dir, 'audit-signing-key.pem');
+}
 
 /** Pinned versions: the newest CLI `go install` accepts (PLATFORM.md) and the Java test server that resolves. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { projectRoot } from './paths';
 
+/** The embedded cluster's superuser password: it listens on loopback only, and the README publishes it. */
+export const EMBEDDED_PG_PASSWORD = 'gxcase-local';
+
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;
@@ -60,7 +63,7 @@ export async function startEmbeddedPostgres(opts: {
     );
   }
   hydrateSymlinks();
-  const password = 'gxcase-local';
+  const password = EMBEDDED_PG_PASSWORD;
   const fresh = !fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
   if (fresh) fs.rmSync(opts.dir, { recursive: true, force: true }); // a half-made cluster from a killed initdb
   // the package is ESM-only; this project compiles to CommonJS
