@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE_ID } from '../../calendar/profiles';
 import { DomainError } from '../errors';
 import { createCalendarProvider } from './provider';
 import { checkYear, type CalendarSource, type CalendarStoreDeps } from './store';
+import { beijingInstant } from '../../calendar/dates';
 
 const providers = new WeakMap<object, (profileId: string) => Promise<WorkingDayCalendar>>();
 
@@ -34,9 +35,9 @@ function versionView(r: {
   return {
     version: r.version,
     sourceNumber: r.sourceNumber,
-    loadedAt: r.loadedAt.toISOString(),
+    loadedAt: beijingInstant(r.loadedAt),
     loadedBy: r.loadedBy,
-    supersededAt: r.supersededAt?.toISOString() ?? null,
+    supersededAt: r.supersededAt ? beijingInstant(r.supersededAt) : null,
     current: r.supersededAt === null,
   };
 }
