@@ -3,13 +3,12 @@
  * versions), a year described day by day, and one stored version. Loading and withdrawing are in store.ts.
  */
 import type { YearArrangement } from '../../calendar/arrangement';
-import { dayNumber, formatDay } from '../../calendar/dates';
+import { beijingInstant, dayNumber, formatDay } from '../../calendar/dates';
 import type { DayInfo, WorkingDayCalendar } from '../../calendar/engine';
 import { DEFAULT_PROFILE_ID } from '../../calendar/profiles';
 import { DomainError } from '../errors';
 import { createCalendarProvider } from './provider';
 import { checkYear, type CalendarSource, type CalendarStoreDeps } from './store';
-import { beijingInstant } from '../../calendar/dates';
 
 const providers = new WeakMap<object, (profileId: string) => Promise<WorkingDayCalendar>>();
 
