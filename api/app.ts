@@ -9,6 +9,7 @@ import { logger } from '../logger';
 import { Problem, problemHandler } from './problem';
 import type { AppDeps } from './deps';
 import { webRouter } from '../web/router';
+import { beijingInstant } from '../calendar/dates';
 
 export type { AppDeps } from './deps';
 
@@ -16,6 +17,11 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // a Date that reaches res.json() is written like every other instant the API answers (+08:00), never as UTC
+  app.set('json replacer', function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? beijingInstant(raw) : value;
+  });
   app.use(helmet());
   app.use(
     pinoHttp({

@@ -17,6 +17,7 @@ import { authenticate, deny, principalOf, type Principal, type Role } from './au
 import { Problem, fromZod } from './problem';
 import { PostgresRateLimitStore } from './rate-limit-store';
 import { MAX_YEAR, MIN_YEAR, instantOf } from '../core/paging';
+import { BEIJING_INSTANT_PATTERN } from '../calendar/dates';
 
 // cursor and paging helpers live in the domain core; re-exported for the routes that import them from here
 export { decodeCursor, decodeTimeCursor, encodeCursor, instantOf, pageFrom } from '../core/paging';
@@ -309,6 +310,15 @@ export const instantInput = z
   .refine((s) => !ISO_WITH_OFFSET.safeParse(s).success || instantOf(s) !== undefined, {
     message: `时间无效或不在 ${MIN_YEAR}–${MAX_YEAR} 年之间`,
   });
+
+/**
+ * Every instant an answer carries: Beijing time with offset (calendar/dates.ts beijingInstant writes them).
+ * Requests may use any offset (instantInput); answers use this one, so clients can compare strings.
+ */
+export const instantOutput = z.string().regex(BEIJING_INSTANT_PATTERN).openapi({
+  description: 'ISO 8601 时间, 北京时间 (+08:00, 含毫秒)',
+  example: '2026-03-04T23:59:59.999+08:00',
+});
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: '每页条数 (1–100)' }),

@@ -11,6 +11,7 @@ import { canonicalJson } from './log';
 import { chainBatches } from './log';
 import { GENESIS_HASH, exportText } from './proof-format';
 import { signText, type AuditSigningKey } from './signing-key';
+import { beijingInstant } from '../calendar/dates';
 
 export const EXPORT_FORMAT = 'gxcase-audit-export';
 
@@ -86,7 +87,7 @@ export async function* exportAuditLines(
     from: range.from,
     to: range.to,
     keyId: key.keyId,
-    exportedAt: now.toISOString(),
+    exportedAt: beijingInstant(now),
     days: digests.length,
   });
   const first = digests[0];
@@ -113,7 +114,7 @@ export async function* exportAuditLines(
         yield out({
           type: 'entry',
           id: r.id.toString(),
-          at: r.at.toISOString(),
+          at: beijingInstant(r.at),
           actor: r.actor,
           action: r.action,
           target: r.target,

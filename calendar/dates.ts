@@ -101,6 +101,18 @@ export function beijingDay(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** How every answer of the API writes an instant: Beijing time with its offset and milliseconds. */
+export const BEIJING_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/;
+
+/**
+ * An instant (a Date or any ISO string with an offset) as `2026-03-04T23:59:59.999+08:00`: the one
+ * representation the API, the calendar and the mails share, so clients never see `Z` beside `+08:00`.
+ */
+export function beijingInstant(at: Date | string): string {
+  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().replace(/Z$/, '+08:00');
+}
+
 /** The exclusive instant ending a Shanghai calendar day: the next day's 00:00 at +08:00. */
 export function endOfDayInstant(day: number): string {
   return `${formatDay(day + 1)}T00:00:00+08:00`;

@@ -4,6 +4,7 @@
 import type { ExplanationEntry, WorkingDayCalendar } from './engine';
 import { CalendarInputError } from './errors';
 import { getProfile } from './profiles';
+import { beijingInstant } from './dates';
 
 /** Beyond a year of working days a request is a mistake, not a statutory period. */
 export const MAX_WORKING_DAYS = 366;
@@ -64,7 +65,7 @@ export function deadlineResponse(calendar: WorkingDayCalendar, req: DeadlineRequ
   const r = calendar.deadline(req.from, n);
   return {
     deadline: r.deadline,
-    dueAt: r.dueAt,
+    dueAt: beijingInstant(r.dueAt),
     provisional: r.provisional,
     calendarVersion: r.calendarVersion,
     ...(req.explain ? { explanation: calendar.explain(req.from, n) } : {}),

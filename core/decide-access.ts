@@ -9,6 +9,7 @@ import { AccessDenied, type Actor } from './actor';
 import { DomainError } from './errors';
 import { grantInclude, grantRecord, type GrantRecord } from './grants';
 import { departmentInScope, scopeOf } from './supervision-scope';
+import { beijingInstant } from '../calendar/dates';
 
 export interface DecideAccessInput {
   /** the department asking; a department system may leave it out (its own) and may ask only for its own */
@@ -98,7 +99,7 @@ export async function decideAndLog(
         code: d.code,
         grantId: d.basisGrantId,
         callerRole: actor.role,
-        decidedAt: now.toISOString(),
+        decidedAt: beijingInstant(now),
       },
     });
     const row = await tx.auditLog.findFirstOrThrow({ orderBy: { id: 'desc' }, select: { id: true } });

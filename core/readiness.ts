@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../prisma/client';
+import { beijingInstant } from '../calendar/dates';
 
 export interface ReadinessDeps {
   db: Db;
@@ -76,7 +77,7 @@ export async function checkReadiness(deps: ReadinessDeps) {
       projections: {
         ok: stalls.ok && stalls.value?.[0] === 0,
         stalled: stalls.value?.[0] ?? null,
-        oldestSince: stalls.value?.[1]?.firstFailedAt.toISOString() ?? null,
+        oldestSince: stalls.value?.[1] ? beijingInstant(stalls.value[1].firstFailedAt) : null,
         error: stalls.error,
       },
     },

@@ -31,3 +31,8 @@ export function signalsNamed(events: Event[], name: string): number {
 export function activitiesNamed(events: Event[], name: string): number {
   return events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name).length;
 }
+
+/** Events at or after `sinceMs` (the history's own event times). */
+export function eventsSince(events: Event[], sinceMs: number): Event[] {
+  return events.filter((e) => ms(e.eventTime) >= sinceMs);
+}

@@ -20,6 +20,7 @@ import {
   type CaseStart,
   type CaseState,
   type Reminder,
+  type ReminderSkipReason,
   type Schedule,
 } from './types';
 
@@ -231,24 +232,60 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
     await notify({ caseId: start.caseId, eventKey: 'received', kind: 'new_case', to });
   }
   // a case entered late (receivedAt in the past), or a deadline moved earlier, gets no reminders for moments
-  // already gone; each one skipped is on the case's timeline, so nobody wonders why no mail came
-  const recordSkipped = (r: Reminder) =>
+  // already gone; each one skipped is on the case's timeline with its reason, so nobody wonders why no mail came
+  const recordSkipped = (r: Reminder, reason: ReminderSkipReason) =>
     acts.recordTransition({
       caseId: start.caseId,
       eventKey: `reminder-skipped:${r.key}:${state.schedule?.deadline}`,
       type: 'reminder_skipped',
       at: now().toISOString(),
-      data: { reminder: r.key, due: r.at, deadline: state.schedule?.deadline },
+      data: { reminder: r.key, due: r.at, deadline: state.schedule?.deadline, reason },
     });
-  const skipPast = async () => {
-    for (const r of state.schedule?.reminders ?? []) {
-      if (Date.parse(r.at) > Date.now() || skippedReminders.has(r.key) || state.remindersSent.includes(r.key))
-        continue;
+  const pastReminders = () =>
+    (state.schedule?.reminders ?? []).filter(
+      (r) =>
+        Date.parse(r.at) <= Date.now() &&
+        !skippedReminders.has(r.key) &&
+        !state.remindersSent.includes(r.key),
+    );
+  const skipPast = async (reason: ReminderSkipReason) => {
+    for (const r of pastReminders()) {
       skippedReminders.add(r.key);
-      if (patched('record-skipped-reminders')) await recordSkipped(r);
+      if (patched('record-skipped-reminders')) await recordSkipped(r, reason);
     }
   };
-  await skipPast();
+  const sendReminder = async (r: Reminder, late?: { due: string; reason: ReminderSkipReason }) => {
+    state.remindersSent.push(r.key);
+    const eventKey = `reminder:${r.key}:${state.schedule?.deadline}`;
+    await acts.recordTransition({
+      caseId: start.caseId,
+      eventKey,
+      type: 'reminder',
+      at: now().toISOString(),
+      data: { reminder: r.key, deadline: state.schedule?.deadline, ...late },
+    });
+    await notify({ caseId: start.caseId, eventKey, kind: 'reminder', to: 'responsible' });
+  };
+  /**
+   * After a recompute. A reminder warns before the deadline; a calendar that pulls the deadline earlier makes that
+   * warning more urgent, not pointless, so while the deadline is still ahead the latest reminder it overtook is
+   * sent at once (marked late, with its original time) rather than dropped, and any earlier one it supersedes is
+   * recorded as skipped: one mail, not a burst. Once the deadline itself has passed a reminder would arrive after
+   * the breach (the overdue mail follows at once), so then every overtaken reminder is recorded as skipped.
+   */
+  const catchUpAfterRecompute = async () => {
+    const past = pastReminders();
+    const dueAhead = Date.now() < Date.parse(state.schedule?.dueAt ?? '');
+    if (past.length === 0 || !dueAhead || !patched('send-reminder-moved-earlier'))
+      return skipPast('calendar_change');
+    const latest = past.reduce((a, b) => (Date.parse(b.at) > Date.parse(a.at) ? b : a));
+    for (const r of past.filter((x) => x !== latest)) {
+      skippedReminders.add(r.key);
+      await recordSkipped(r, 'calendar_change');
+    }
+    await sendReminder(latest, { due: latest.at, reason: 'calendar_change' });
+  };
+  await skipPast('received_late');
 
   // P6 pauses the clock while a rectification report is under review and resumes it (same deadline) on a
   // send-back; every other procedure passes through the outer loop once
@@ -265,7 +302,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       if (calendarChanged) {
         calendarChanged = false;
         await recomputeDeadline(start, state);
-        await skipPast();
+        await catchUpAfterRecompute();
         continue;
       }
       if (interrupted || !timer) continue;
@@ -273,24 +310,11 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
       if (timer.kind === 'reminder' && pastDue && patched('no-reminder-after-due')) {
         // the worker was down past the deadline: a reminder now would arrive after the breach, so it is skipped
         skippedReminders.add(timer.reminder.key);
-        await recordSkipped(timer.reminder);
+        await recordSkipped(timer.reminder, 'past_due');
         continue;
       }
       if (timer.kind === 'reminder') {
-        state.remindersSent.push(timer.reminder.key);
-        await acts.recordTransition({
-          caseId: start.caseId,
-          eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
-          type: 'reminder',
-          at: now().toISOString(),
-          data: { reminder: timer.reminder.key, deadline: state.schedule?.deadline },
-        });
-        await notify({
-          caseId: start.caseId,
-          eventKey: `reminder:${timer.reminder.key}:${state.schedule?.deadline}`,
-          kind: 'reminder',
-          to: 'responsible',
-        });
+        await sendReminder(timer.reminder);
         continue;
       }
       state.overdue = true;
@@ -329,7 +353,7 @@ export async function statutoryCase(start: CaseStart): Promise<CaseState> {
 
     if (state.stage !== 'under_review') break;
     await condition(() => state.stage !== 'under_review');
-    await skipPast();
+    await skipPast('under_review');
   }
 
   if (start.procedure === 'P2' && state.stage === 'failed') await escalateToCoordination(start, state);

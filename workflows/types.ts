@@ -11,6 +11,13 @@ export interface Reminder {
   at: string; // ISO instant
 }
 
+/**
+ * Why a reminder was not sent at its time (the timeline shows it): the case was entered after it
+ * (received_late), a calendar change moved the deadline earlier past it (calendar_change), the deadline had
+ * already passed when its timer was handled (past_due), or the report was under review then (under_review).
+ */
+export type ReminderSkipReason = 'received_late' | 'calendar_change' | 'past_due' | 'under_review';
+
 export interface Schedule {
   deadline: string; // YYYY-MM-DD, Asia/Shanghai
   dueAt: string; // ISO instant (+08:00): end of the deadline day

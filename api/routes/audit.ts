@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { instantInput, pageOf, pageQuery, type ApiBuilder } from '../endpoint';
+import { instantInput, instantOutput, pageOf, pageQuery, type ApiBuilder } from '../endpoint';
 import { closeAuthFailureBuckets } from '../auth-failure-audit';
 import { auditingDenials } from '../denials';
 import { listAuditEvents, verifyAuditEvents, type AuditDeps } from '../../core/audit-events';
 import { auditPublicKey, exportAuditEvents } from '../../core/audit-proof';
 import { contentDisposition } from '../../documents/files';
+import { beijingInstant } from '../../calendar/dates';
 
 const instant = instantInput;
 
@@ -30,7 +31,7 @@ const auditQuery = z
 const auditEvent = z
   .object({
     id: z.string().openapi({ description: '递增序号 (十进制字符串)' }),
-    at: z.string(),
+    at: instantOutput,
     actor: z.string(),
     action: z.string(),
     target: z.string().nullable(),
@@ -66,7 +67,7 @@ const verification = z
       deletedEntries: z.number().int(),
     }),
     problems: z.array(z.string()),
-    checkedAt: z.string(),
+    checkedAt: instantOutput,
   })
   .openapi('AuditVerification');
 
@@ -122,7 +123,7 @@ export function registerAuditRoutes(api: ApiBuilder, deps: AppDeps): void {
         }),
       );
       res.json({
-        items: page.items.map((e) => ({ ...e, at: e.at.toISOString() })),
+        items: page.items.map((e) => ({ ...e, at: beijingInstant(e.at) })),
         nextCursor: page.nextCursor,
       });
     },
@@ -143,7 +144,7 @@ export function registerAuditRoutes(api: ApiBuilder, deps: AppDeps): void {
       const v = await auditingDenials(db, req, principal, () =>
         verifyAuditEvents(audit, principal, { full: query.full === 'true' }),
       );
-      res.json({ ...v, checkedAt: v.checkedAt.toISOString() });
+      res.json({ ...v, checkedAt: beijingInstant(v.checkedAt) });
     },
   });
 

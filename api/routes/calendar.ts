@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { ALL_ROLES, type ApiBuilder } from '../endpoint';
+import { ALL_ROLES, instantOutput, type ApiBuilder } from '../endpoint';
 import { Problem, boundedErrors, problemOf } from '../problem';
 import { DomainError } from '../../core/errors';
 import { yearArrangementSchema } from '../../calendar/arrangement';
@@ -103,7 +103,7 @@ const arrangementBody = z
 // ---- response shapes (the OpenAPI document is generated from these; contract tests check responses) ----
 
 const date = z.string().openapi({ description: '日期 YYYY-MM-DD (北京时间)', example: '2026-02-24' });
-const instant = z.string().openapi({ description: 'ISO 8601 时间' });
+const instant = instantOutput;
 const calendarVersion = z
   .string()
   .openapi({ description: '所用日历的版本标识 (数据变化时随之变化)', example: 'cal-3f2a9c1e' });
@@ -125,7 +125,10 @@ const explanationEntry = z.object({
 const deadlineSchema = z
   .object({
     deadline: date.openapi({ description: '期限届满日 (当日 24:00 截止)' }),
-    dueAt: instant.openapi({ description: '截止时刻: 期限届满日次日 00:00 +08:00' }),
+    dueAt: instant.openapi({
+      description: '截止时刻: 期限届满日次日 00:00 北京时间',
+      example: '2026-03-05T00:00:00.000+08:00',
+    }),
     provisional: z.boolean().openapi({ description: '期限跨越尚未公布节假日安排的日期: 暂定' }),
     calendarVersion,
     explanation: z.array(explanationEntry).optional().openapi({ description: '逐日说明 (explain=true 时)' }),

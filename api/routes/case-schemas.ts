@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CASE_ID_PATTERN } from '../../core/cases/case-ids';
-import { instantInput, instantOf } from '../endpoint'; // also adds .openapi() to zod before the schemas below use it
+import { instantInput, instantOf, instantOutput } from '../endpoint'; // also adds .openapi() to zod before the schemas below use it
 
 /** Request shapes of the case API (issue 4). Every input passes through one of these before any work. */
 
@@ -144,7 +144,7 @@ export const idempotencyHeader = z.object({
 });
 
 /** Response shapes: the OpenAPI document is generated from these, and tests validate responses against it. */
-const instantOut = z.string().openapi({ description: 'ISO 8601 时间' });
+const instantOut = instantOutput;
 
 export const caseSummarySchema = z
   .object({
@@ -184,7 +184,19 @@ export const caseSummarySchema = z
 export const caseViewSchema = caseSummarySchema
   .extend({
     timeline: z.array(
-      z.object({ type: z.string(), at: instantOut, actor: z.string().nullable(), data: z.unknown() }),
+      z.object({
+        type: z.string().openapi({
+          description:
+            'received, reminder, reminder_skipped, deadline_recomputed, overdue, answered, answered_late, …',
+        }),
+        at: instantOut,
+        actor: z.string().nullable(),
+        data: z.unknown().openapi({
+          description:
+            '事件内容。reminder_skipped 与补发的 reminder: reminder (half / day-before), due (原定提醒时刻), ' +
+            'deadline, reason (calendar_change 日历变更 / received_late 补录 / past_due 已逾期 / under_review 审查中)',
+        }),
+      }),
     ),
     chain: z.array(z.string()).openapi({ description: '同一链条 (P1→P2→P3) 中调用方可见的案件' }),
   })

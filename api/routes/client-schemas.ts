@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery, instantInput } from '../endpoint';
+import { pageQuery, instantInput, instantOutput } from '../endpoint';
 
 /** Request and response shapes of the identity API (issue 5): clients, their keys, the caller itself. */
 
@@ -11,7 +11,7 @@ export const DEFAULT_OVERLAP_HOURS = 24;
 export const MAX_OVERLAP_HOURS = 720;
 
 const instant = instantInput;
-const iso = z.string().datetime().openapi({ description: 'ISO 8601 时间 (UTC)' });
+const iso = instantOutput;
 const name = z.string().trim().min(1, '不能为空').max(100);
 const label = z
   .string()

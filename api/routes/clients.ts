@@ -37,6 +37,7 @@ import {
   ownKeyParam,
   revokeBody,
 } from './client-schemas';
+import { beijingInstant } from '../../calendar/dates';
 
 /**
  * Identity administration over HTTP (issue 5; the rules are core/identity): clients, their keys, the caller
@@ -46,12 +47,12 @@ import {
 const SECRET_NOTICE =
   '密钥只在本响应中显示这一次, 服务端只保存其哈希, 无法找回; 请立即妥善保存, 不要写入日志或代码库。';
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+const iso = (d: Date | null) => (d ? beijingInstant(d) : null);
 
 function keyJson(k: KeyRecord) {
   return {
     ...k,
-    createdAt: k.createdAt.toISOString(),
+    createdAt: beijingInstant(k.createdAt),
     expiresAt: iso(k.expiresAt),
     revokedAt: iso(k.revokedAt),
   };
@@ -60,14 +61,14 @@ function keyJson(k: KeyRecord) {
 function clientJson(c: ClientRecord) {
   return {
     ...c,
-    createdAt: c.createdAt.toISOString(),
+    createdAt: beijingInstant(c.createdAt),
     revokedAt: iso(c.revokedAt),
     keys: c.keys.map(keyJson),
   };
 }
 
 function issuedJson({ key, secret }: IssuedKey) {
-  return { ...key, createdAt: key.createdAt.toISOString(), expiresAt: iso(key.expiresAt), secret };
+  return { ...key, createdAt: beijingInstant(key.createdAt), expiresAt: iso(key.expiresAt), secret };
 }
 
 /** Responses carrying a plaintext key must not be kept by any cache or proxy. */
@@ -102,7 +103,7 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
           id: key.id,
           prefix: key.prefix,
           label: key.label,
-          createdAt: key.createdAt.toISOString(),
+          createdAt: beijingInstant(key.createdAt),
           expiresAt: iso(key.expiresAt),
         },
         keys: c.keys.map(keyJson),
@@ -292,7 +293,7 @@ export function registerClientRoutes(api: ApiBuilder, deps: AppDeps): void {
 function issuedResponse(out: Awaited<ReturnType<typeof issueKey>>) {
   return {
     key: issuedJson(out),
-    expiring: out.expiring.map((e) => ({ ...e, expiresAt: e.expiresAt.toISOString() })),
+    expiring: out.expiring.map((e) => ({ ...e, expiresAt: beijingInstant(e.expiresAt) })),
     notice: SECRET_NOTICE,
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DECISION_CODES } from '../../core/access-decision';
-import { pageOf, pageQuery } from '../endpoint';
+import { instantOutput, pageOf, pageQuery } from '../endpoint';
 
 /** Request and response shapes of grants and access decisions (issue 5); responses are documented exactly. */
 
@@ -11,7 +11,7 @@ const code = z
   .min(1)
   .max(64)
   .regex(/^[\w.-]+$/, '只能包含字母、数字、下划线、点和连字符');
-const instant = z.string().datetime({ offset: true });
+const instant = instantOutput;
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const grantIdParams = z.object({

@@ -12,16 +12,17 @@ import {
   grantView,
   revokeBody,
 } from './grant-schemas';
+import { beijingInstant } from '../../calendar/dates';
 
 /** Grants and access decisions over HTTP (issue 5); the rules are core/grants.ts and core/decide-access.ts. */
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+const iso = (d: Date | null) => (d ? beijingInstant(d) : null);
 
 function grantJson(g: GrantRecord) {
   return {
     ...g,
     validUntil: iso(g.validUntil),
-    createdAt: g.createdAt.toISOString(),
+    createdAt: beijingInstant(g.createdAt),
     revokedAt: iso(g.revokedAt),
   };
 }
@@ -108,7 +109,7 @@ export function registerGrantRoutes(api: ApiBuilder, deps: AppDeps): void {
       res.json({
         ...d,
         grant: d.grant && grantJson(d.grant),
-        decidedAt: d.decidedAt.toISOString(),
+        decidedAt: beijingInstant(d.decidedAt),
       });
     },
   });

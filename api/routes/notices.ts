@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { noticeDepsOf, type AppDeps } from '../deps';
 import { auditingDenials } from '../denials';
-import type { ApiBuilder } from '../endpoint';
+import { instantOutput, type ApiBuilder } from '../endpoint';
 import { noticeDocx } from '../../documents/notice-docx';
 import { noticeText } from '../../documents/notice';
 import { DOCX_TYPE, noticeFileName } from '../../documents/files';
@@ -47,9 +47,9 @@ const noticeView = z.object({
   evidenceCaseIds: z.array(z.string()),
   rectificationWorkingDays: z.number().int(),
   followsCaseId: z.string().nullable(),
-  issuedAt: z.string(),
+  issuedAt: instantOutput,
   deadline: z.string(),
-  dueAt: z.string(),
+  dueAt: instantOutput,
   provisional: z.boolean(),
   status: z.string(),
   stage: z.string(),
@@ -63,7 +63,7 @@ const proposal = z.object({
   departmentId: z.string(),
   departmentName: z.string(),
   deadline: z.string(),
-  overdueAt: z.string().nullable(),
+  overdueAt: instantOutput.nullable(),
   grounds: z.array(z.number().int()),
   facts: z.string(),
 });

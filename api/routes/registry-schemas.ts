@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery, instantInput } from '../endpoint';
+import { pageQuery, instantInput, instantOutput } from '../endpoint';
 import { CATALOG_TYPES, CLASSIFICATIONS, STATUSES } from '../../core/registry/catalog';
 import { LEVELS } from '../../core/registry/hierarchy';
 import { LEGAL_BASIS_STATUSES, SHARE_TYPES } from '../../core/registry/legal-basis';
@@ -18,7 +18,7 @@ export const code = z
 const instant = instantInput;
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** Responses carry instants as ISO strings (UTC). */
-const at = z.string().openapi({ description: 'ISO 8601 时间 (UTC)', example: '2026-03-02T01:00:00.000Z' });
+const at = instantOutput;
 
 const level = z
   .enum(LEVELS)

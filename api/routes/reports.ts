@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { auditingDenials } from '../denials';
-import { ALL_ROLES, type ApiBuilder } from '../endpoint';
+import { ALL_ROLES, instantOutput, type ApiBuilder } from '../endpoint';
 import { reportDocument, reportDocx, reportXlsx, type ReportDocument } from '../../core/reports/documents';
 import {
   correctReport,
@@ -14,6 +14,7 @@ import {
 } from '../../core/reports/reports';
 import { XLSX_TYPE } from '../../documents/files';
 import { sendDocument } from '../download';
+import { beijingInstant } from '../../calendar/dates';
 
 /**
  * 第三十二条 reports over HTTP: the period's list, one report (live draft figures before submission, frozen
@@ -52,7 +53,7 @@ const versionSchema = z.object({
   narrative: z.string(),
   figures,
   figuresHash: z.string().openapi({ description: 'figures 规范化 JSON 的 SHA-256' }),
-  submittedAt: z.string(),
+  submittedAt: instantOutput,
   submittedBy: z.string(),
 });
 const dept = z.object({ id: z.string(), name: z.string() });
@@ -69,9 +70,9 @@ const reportSchema = z
     status: z.enum(['OPEN', 'CLOSED']),
     stage: z.string(),
     deadline: z.string(),
-    dueAt: z.string(),
+    dueAt: instantOutput,
     overdue: z.boolean(),
-    submittedAt: z.string().nullable(),
+    submittedAt: instantOutput.nullable(),
     submittedLate: z.boolean(),
     draft: figures.nullable().openapi({ description: '未报送时的实时数据; 报送后为 null' }),
     versions: z.array(versionSchema),
@@ -89,23 +90,23 @@ const listSchema = z.object({
       department: dept,
       status: z.enum(['OPEN', 'CLOSED']),
       deadline: z.string(),
-      dueAt: z.string(),
+      dueAt: instantOutput,
       overdue: z.boolean(),
-      submittedAt: z.string().nullable(),
+      submittedAt: instantOutput.nullable(),
       submittedLate: z.boolean(),
       versions: z.number().int(),
     }),
   ),
 });
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+const iso = (d: Date | null) => (d ? beijingInstant(d) : null);
 
 export function reportJson(v: ReportView) {
   return {
     ...v,
-    dueAt: v.dueAt.toISOString(),
+    dueAt: beijingInstant(v.dueAt),
     submittedAt: iso(v.submittedAt),
-    versions: v.versions.map((x) => ({ ...x, submittedAt: x.submittedAt.toISOString() })),
+    versions: v.versions.map((x) => ({ ...x, submittedAt: beijingInstant(x.submittedAt) })),
   };
 }
 
@@ -140,7 +141,7 @@ export function registerReportRoutes(api: ApiBuilder, deps: AppDeps): void {
         ...list,
         items: list.items.map((i) => ({
           ...i,
-          dueAt: i.dueAt.toISOString(),
+          dueAt: beijingInstant(i.dueAt),
           submittedAt: iso(i.submittedAt),
         })),
       });

@@ -3,7 +3,7 @@
  * versions), a year described day by day, and one stored version. Loading and withdrawing are in store.ts.
  */
 import type { YearArrangement } from '../../calendar/arrangement';
-import { dayNumber, formatDay } from '../../calendar/dates';
+import { beijingInstant, dayNumber, formatDay } from '../../calendar/dates';
 import type { DayInfo, WorkingDayCalendar } from '../../calendar/engine';
 import { DEFAULT_PROFILE_ID } from '../../calendar/profiles';
 import { DomainError } from '../errors';
@@ -34,9 +34,9 @@ function versionView(r: {
   return {
     version: r.version,
     sourceNumber: r.sourceNumber,
-    loadedAt: r.loadedAt.toISOString(),
+    loadedAt: beijingInstant(r.loadedAt),
     loadedBy: r.loadedBy,
-    supersededAt: r.supersededAt?.toISOString() ?? null,
+    supersededAt: r.supersededAt ? beijingInstant(r.supersededAt) : null,
     current: r.supersededAt === null,
   };
 }

@@ -10,6 +10,7 @@ import { DomainError } from '../errors';
 import { decodeTimeCursor, pageFrom } from '../paging';
 import { caseInScope, caseScopeWhere, scopeOf, type Scope } from '../supervision-scope';
 import { CASE_ID_PATTERN } from './case-ids';
+import { beijingInstant } from '../../calendar/dates';
 
 export type CaseRow = Prisma.CaseGetPayload<object>;
 
@@ -49,17 +50,17 @@ export function caseSummary(row: CaseRow) {
     outcome: row.outcome,
     parties: { requester: row.requesterDepartmentId, responsible: row.responsibleDepartmentId },
     resourceId: row.resourceId,
-    receivedAt: row.receivedAt.toISOString(),
-    recordedAt: row.createdAt.toISOString(),
+    receivedAt: beijingInstant(row.receivedAt),
+    recordedAt: beijingInstant(row.createdAt),
     backdated: row.backdated,
     backdatedWorkingDays: row.backdatedWorkingDays,
     deadline: row.deadlineDate,
-    dueAt: row.dueAt.toISOString(),
+    dueAt: beijingInstant(row.dueAt),
     provisional: row.provisional,
     calendarVersion: row.calendarVersion,
     overdue: row.overdue,
-    overdueAt: row.overdueAt?.toISOString() ?? null,
-    answeredAt: row.answeredAt?.toISOString() ?? null,
+    overdueAt: row.overdueAt ? beijingInstant(row.overdueAt) : null,
+    answeredAt: row.answeredAt ? beijingInstant(row.answeredAt) : null,
     answeredLate: row.answeredLate,
     parentCaseId: row.parentCaseId,
     rootCaseId: row.rootCaseId,
@@ -88,7 +89,7 @@ export async function caseView(deps: CaseReadDeps, actor: Actor, row: CaseRow, s
   ]);
   return {
     ...caseSummary(row),
-    timeline: events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
+    timeline: events.map((e) => ({ type: e.type, at: beijingInstant(e.at), actor: e.actor, data: e.data })),
     chain: related.filter((c) => caseInScope(s, c)).map((c) => c.id),
   };
 }

@@ -10,6 +10,7 @@ import { loadVisibleCase } from '../cases/queries';
 import { overdueWhere, P1_TO_P5 } from './rectification';
 import { DomainError } from '../errors';
 import { caseScopeWhere, departmentInScope, scopeOf } from '../supervision-scope';
+import { beijingInstant } from '../../calendar/dates';
 
 type Deps = Pick<CaseDeps, 'db' | 'now'>;
 
@@ -45,7 +46,7 @@ export async function evidenceCandidates(deps: Deps, actor: Actor, departmentId:
     id: r.id,
     procedure: r.procedure,
     deadline: r.deadlineDate,
-    overdueAt: r.overdueAt?.toISOString() ?? null,
+    overdueAt: r.overdueAt ? beijingInstant(r.overdueAt) : null,
     status: r.status,
     answeredLate: r.answeredLate,
   }));
@@ -109,7 +110,7 @@ export async function rectificationProposals(deps: Deps, actor: Actor): Promise<
         departmentId: r.responsibleDepartmentId,
         departmentName: name,
         deadline: r.deadlineDate,
-        overdueAt: r.overdueAt?.toISOString() ?? null,
+        overdueAt: r.overdueAt ? beijingInstant(r.overdueAt) : null,
         grounds: [GROUND_NOT_RECTIFIED],
         facts: `${name}未在书面通报 ${number} 规定的期限 (${r.deadlineDate}) 内完成整改并报送整改情况报告。`,
       };

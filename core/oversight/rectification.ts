@@ -13,6 +13,7 @@ import { loadVisibleCase } from '../cases/queries';
 import { requestFingerprint } from '../cases/start';
 import { DomainError } from '../errors';
 import { departmentInScope, scopeOf, type Scope } from '../supervision-scope';
+import { beijingInstant } from '../../calendar/dates';
 
 export interface NoticeDeps extends CaseDeps {
   /** the number's prefix, e.g. 内共享督 → 内共享督〔2026〕3号 (config NOTICE_NUMBER_PREFIX) */
@@ -214,9 +215,9 @@ export async function noticeOf(deps: Pick<CaseDeps, 'db'>, actor: Actor, caseId:
     evidenceCaseIds: notice.evidenceCaseIds,
     rectificationWorkingDays: notice.rectificationWorkingDays,
     followsCaseId: notice.followsCaseId,
-    issuedAt: notice.issuedAt.toISOString(),
+    issuedAt: beijingInstant(notice.issuedAt),
     deadline: row.deadlineDate,
-    dueAt: row.dueAt.toISOString(),
+    dueAt: beijingInstant(row.dueAt),
     provisional: row.provisional,
     status: row.status,
     stage: row.stage,

@@ -5,6 +5,7 @@
 import type { Db, Prisma } from '../../prisma/client';
 import { DomainError } from '../errors';
 import { decodeCursor } from '../paging';
+import { beijingInstant } from '../../calendar/dates';
 
 export interface RegistryDeps {
   db: Db;
@@ -16,8 +17,8 @@ export type Tx = Prisma.TransactionClient;
 
 export const nowOf = (deps: RegistryDeps): Date => deps.now?.() ?? new Date();
 
-export const iso = (d: Date): string => d.toISOString();
-export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
+export const iso = (d: Date): string => beijingInstant(d);
+export const isoOrNull = (d: Date | null): string | null => (d ? beijingInstant(d) : null);
 
 /** A page of a list ordered by id: `limit` items and the filters of the caller's query. */
 export interface IdPageQuery {

@@ -5,6 +5,7 @@
  */
 import type { Db, Prisma } from '../../prisma/client';
 import { DomainError } from '../errors';
+import { beijingInstant } from '../../calendar/dates';
 
 export interface StopNoticeLike {
   effectiveAt: Date;
@@ -80,9 +81,9 @@ export function requireAdvance(effectiveAt: Date, now: Date): void {
   throw new DomainError(
     'unprocessable',
     'stop_not_in_advance',
-    `停止共享须提前报备 (第十八条): 生效时间不得早于 ${STOP_MIN_ADVANCE_MS / 60_000} 分钟之后 (${earliest.toISOString()})`,
+    `停止共享须提前报备 (第十八条): 生效时间不得早于 ${STOP_MIN_ADVANCE_MS / 60_000} 分钟之后 (${beijingInstant(earliest)})`,
     {
-      earliestEffectiveAt: earliest.toISOString(),
+      earliestEffectiveAt: beijingInstant(earliest),
       errors: [{ field: 'effectiveAt', code: 'too_soon', message: '生效时间须至少提前 1 小时' }],
     },
   );
@@ -105,7 +106,7 @@ export function requireFileable(
     throw new DomainError(
       'conflict',
       'stop_notice_pending',
-      `信息资源 ${resource.id} 已有一份将于 ${pending.effectiveAt.toISOString()} 生效的停止共享报备; 如需改期请先撤回`,
+      `信息资源 ${resource.id} 已有一份将于 ${beijingInstant(pending.effectiveAt)} 生效的停止共享报备; 如需改期请先撤回`,
       { noticeId: pending.id },
     );
   }
@@ -118,7 +119,7 @@ export function requireWithdrawable(n: Pick<StopNoticeLike, 'effectiveAt' | 'wit
     throw new DomainError(
       'conflict',
       'stop_already_effective',
-      `这份报备已于 ${n.effectiveAt.toISOString()} 生效, 不能撤回`,
+      `这份报备已于 ${beijingInstant(n.effectiveAt)} 生效, 不能撤回`,
     );
   }
 }

@@ -7,6 +7,7 @@ import { parsePeriod, type ReportPeriod } from '../../procedures/report-periods'
 import { DomainError } from '../errors';
 import { areaOf, loadFigureRows, reportingBodies, type FigureDeps, type ReportingBody } from './figure-rows';
 import { departmentFigures, yearSummary, type DepartmentReport, type ReportFigures } from './figures';
+import { beijingInstant } from '../../calendar/dates';
 
 export interface ReportCaseDetails {
   kind: 'half_year' | 'year';
@@ -36,7 +37,7 @@ export async function bodyFigures(
     period: period.period,
     periodStart: period.periodStart,
     periodEnd: period.periodEnd,
-    asOf: asOf.toISOString(),
+    asOf: beijingInstant(asOf),
     departmentId: body.id,
     departmentName: body.name,
     area,
@@ -68,7 +69,7 @@ export async function reportFigures(
     period: period.period,
     periodStart: period.periodStart,
     periodEnd: period.periodEnd,
-    asOf: asOf.toISOString(),
+    asOf: beijingInstant(asOf),
   };
   return yearSummary(
     header,

@@ -8,6 +8,7 @@ import request from 'supertest';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { createTestApi, KEYS, type TestApi } from '../support/api';
+import { beijingInstant } from '../../calendar/dates';
 
 /** the random part after `gx_<12 hex>_` (it may itself contain '_') */
 const secretPart = (key: string) => key.slice('gx_'.length + 13);
@@ -280,7 +281,7 @@ describe('第二十三条 key rotation', () => {
     const stored = await api.tdb.db.apiKey.findUniqueOrThrow({ where: { id: old.id } });
     const expected = Date.now() + 24 * 3_600_000;
     expect(Math.abs(stored.expiresAt!.getTime() - expected)).toBeLessThan(60_000);
-    expect(res.body.expiring[0].expiresAt).toBe(stored.expiresAt!.toISOString());
+    expect(res.body.expiring[0].expiresAt).toBe(beijingInstant(stored.expiresAt!));
 
     // inside the window both keys work
     expect((await asKey(old.secret).get('/api/v1/me')).status).toBe(200);
@@ -328,7 +329,9 @@ describe('第二十三条 key rotation', () => {
     const res = await api.as('admin').post(`/api/v1/clients/${client.id}/keys`).send({ overlapHours: 48 });
     expect(res.status).toBe(201);
     secrets.push(res.body.key.secret);
-    expect(res.body.expiring).toEqual([expect.objectContaining({ id: key.id, expiresAt: soon })]);
+    expect(res.body.expiring).toEqual([
+      expect.objectContaining({ id: key.id, expiresAt: beijingInstant(soon) }),
+    ]);
     const stored = await api.tdb.db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
     expect(stored.expiresAt!.toISOString()).toBe(new Date(soon).toISOString());
   });

@@ -9,6 +9,7 @@ import { seedGrant as seedGrantRow, type GrantSeed } from '../support/grants';
 import { normalisePurpose } from '../../core/access-decision';
 import { stopStateOf } from '../../core/registry/resource-stop';
 import { verifyAuditChain } from '../../audit/log';
+import { beijingInstant } from '../../calendar/dates';
 
 let api: TestApi;
 let checker: ContractChecker;
@@ -205,7 +206,7 @@ describe('第二十条 access decision: every answer and its query-log entry (�
         providerDepartmentId: 'NMG-RST',
         consumerDepartmentId: 'NMG-MZT',
         purpose: '城乡低保资格审核（复核）',
-        validUntil: g.validUntil?.toISOString(),
+        validUntil: g.validUntil && beijingInstant(g.validUntil),
         active: true,
         state: 'active',
       },
@@ -452,7 +453,7 @@ describe('第二十条 grant list and visibility', () => {
       scope: '参保状态、缴费基数',
       purpose: '城乡低保资格审核',
       validUntil: null,
-      createdAt: g1.createdAt.toISOString(),
+      createdAt: beijingInstant(g1.createdAt),
       revokedAt: null,
       revokedBy: null,
       revokeReason: null,

@@ -10,6 +10,7 @@ import { createCalendarProvider } from '../../core/calendar/provider';
 import { actUpdate, stateQuery } from '../../workflows/statutory-case';
 import { createTestApi, DEPT_OF, type TestApi } from '../support/api';
 import { eventually } from '../support/worker';
+import { beijingInstant } from '../../calendar/dates';
 
 let api: TestApi;
 let seq = 0;
@@ -204,7 +205,7 @@ describe('finding 4: a backdated receipt is a claim, limited and shown as such',
     const claimed = new Date(Date.now() - 3 * 86_400_000).toISOString();
     const res = await startP1({ receivedAt: claimed });
     expect(res.status).toBe(201);
-    expect(res.body.receivedAt).toBe(claimed);
+    expect(res.body.receivedAt).toBe(beijingInstant(claimed));
     expect(Date.parse(res.body.recordedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(res.body.backdated).toBe(true);
     expect(res.body.backdatedWorkingDays).toBeGreaterThanOrEqual(1);

@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import type request from 'supertest';
 import { createTestApi, type TestApi, type Who } from '../support/api';
 import { isResourceStopped } from '../../core/registry/resource-stop';
+import { beijingInstant } from '../../calendar/dates';
 
 let api: TestApi;
 let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>> };
@@ -416,7 +417,11 @@ describe('第二十七条 responsible staff (专人), history and gaps', () => {
       activeFrom: '2026-01-05T09:00:00+08:00',
     });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ activeFrom: '2026-01-05T01:00:00.000Z', phone: null, title: null });
+    expect(added.body).toMatchObject({
+      activeFrom: '2026-01-05T09:00:00.000+08:00',
+      phone: null,
+      title: null,
+    });
 
     await expectRefusals(staffRows, [
       [
@@ -471,7 +476,7 @@ describe('第二十七条 responsible staff (专人), history and gaps', () => {
     expect(ended.status).toBe(200);
     // 张伟 is still in post
     expect(ended.body.noResponsibleStaff).toBe(false);
-    expect(ended.body.staff.activeUntil).toBe('2026-01-31T16:00:00.000Z');
+    expect(ended.body.staff.activeUntil).toBe('2026-02-01T00:00:00.000+08:00');
   });
 });
 
@@ -817,7 +822,8 @@ describe('第十八条 stop-sharing notices', () => {
       resourceId: 'RK-0001',
       reason: '数据源系统迁移',
       filedBy: 'NMG-GAT',
-      effectiveAt,
+      // given in UTC, answered in Beijing time
+      effectiveAt: beijingInstant(effectiveAt),
       state: 'pending',
       withdrawnAt: null,
     });
@@ -827,11 +833,15 @@ describe('第十八条 stop-sharing notices', () => {
       data: { noticeId: filed.body.id },
     });
     const r = await get('gat', '/resources/RK-0001');
-    expect(r.body).toMatchObject({ status: 'PUBLISHED', stopsAt: effectiveAt });
+    expect(r.body).toMatchObject({ status: 'PUBLISHED', stopsAt: beijingInstant(effectiveAt) });
     expect(r.body.stopNotices).toEqual([expect.objectContaining({ id: filed.body.id, state: 'pending' })]);
     // other departments learn when the resource stops, but not the filing (as in GET /stop-notices)
     const consumer = await get('rst', '/resources/RK-0001');
-    expect(consumer.body).toMatchObject({ status: 'PUBLISHED', stopsAt: effectiveAt, stopNotices: [] });
+    expect(consumer.body).toMatchObject({
+      status: 'PUBLISHED',
+      stopsAt: beijingInstant(effectiveAt),
+      stopNotices: [],
+    });
 
     await expectRefusals(notices, [
       [

@@ -40,7 +40,7 @@ describe('CLI', () => {
     expect(Object.keys(out)).toEqual(['deadline', 'dueAt', 'provisional', 'calendarVersion']);
     expect(out).toMatchObject({
       deadline: '2026-03-04',
-      dueAt: '2026-03-05T00:00:00+08:00',
+      dueAt: '2026-03-05T00:00:00.000+08:00',
       provisional: false,
     });
   });
@@ -63,7 +63,7 @@ describe('CLI', () => {
     // 16:30Z on 2/12 is 2/13 00:30 in Shanghai: day 1 is 2/14 (make-up Saturday), deadline 3/5.
     expect(JSON.parse(r.stdout)).toMatchObject({
       deadline: '2026-03-05',
-      dueAt: '2026-03-06T00:00:00+08:00',
+      dueAt: '2026-03-06T00:00:00.000+08:00',
     });
   });
 

@@ -25,7 +25,7 @@ describe('deadlineResponse', () => {
     const r = deadlineResponse(cal, { from: '2026-02-12', workingDays: 10 });
     expect(r).toEqual({
       deadline: '2026-03-04',
-      dueAt: '2026-03-05T00:00:00+08:00',
+      dueAt: '2026-03-05T00:00:00.000+08:00',
       provisional: false,
       calendarVersion: cal.calendarVersion,
     });

@@ -36,7 +36,7 @@ const suite = timeSkippingSuite('2026-12-18T01:00:00Z');
 const to = (iso: string) => sleepUntil(suite.env, iso);
 
 describe('第十九条 时限 with a calendar loaded late: deadlines that move earlier', () => {
-  test('skipped reminders are recorded, a deadline moved into the past is overdue at once at its new due time, and failed signals are retried', async () => {
+  test('an overtaken reminder is sent at once while the deadline is ahead, a deadline moved into the past is overdue at once at its new due time, and failed signals are retried', async () => {
     const { env, tdb } = suite;
     const { worker, taskQueue, calendars } = await createTestWorker({
       connection: env.nativeConnection,
@@ -110,24 +110,27 @@ describe('第十九条 时限 with a calendar loaded late: deadlines that move e
       expectAt(overdueB.dueAt, '2027-01-03T16:00:00Z');
       expectAt(overdueB.overdueAt, '2027-01-03T16:00:00Z');
 
-      // A: 9 = 1/3, 10 = 1/4; its day-before reminder (now end of 1/3) is past and was never sent: skipped, on record
+      // A: 9 = 1/3, 10 = 1/4; its day-before reminder (now end of 1/3) is past and was never sent, but the
+      // deadline is still ahead: it goes out now, marked late for the calendar change (send-reminder-moved-earlier)
       const movedA = await eventually(async () => {
         const r = await tdb.db.case.findUniqueOrThrow({ where: { id: a.caseId } });
         return r.deadlineDate === '2027-01-04' && r;
       });
       expectAt(movedA.dueAt, '2027-01-04T16:00:00Z');
-      const skipped = await tdb.db.caseEvent.findFirstOrThrow({
-        where: { caseId: a.caseId, type: 'reminder_skipped' },
-      });
-      expect(skipped.eventKey).toBe('reminder-skipped:day-before:2027-01-04');
-      const data = skipped.data as { reminder: string; due: string };
-      expect(data.reminder).toBe('day-before');
+      const late = await eventually(() =>
+        tdb.db.caseEvent.findFirst({
+          where: { caseId: a.caseId, eventKey: 'reminder:day-before:2027-01-04' },
+        }),
+      );
+      const data = late.data as { reminder: string; due: string; reason: string };
+      expect([late.type, data.reminder, data.reason]).toEqual(['reminder', 'day-before', 'calendar_change']);
       expectAt(new Date(data.due), '2027-01-03T16:00:00Z');
       expect(movedA.overdue).toBe(false);
       const stateA = await env.client.workflow.getHandle(a.caseId).query(stateQuery);
-      expect(stateA.remindersSent).toEqual(['half']);
+      expect(stateA.remindersSent).toEqual(['half', 'day-before']);
+      expect(await tdb.db.caseEvent.count({ where: { caseId: a.caseId, type: 'reminder_skipped' } })).toBe(0);
 
-      // A becomes overdue at the end of 1/4 exactly, and no reminder mail was sent for the skipped one
+      // A becomes overdue at the end of 1/4 exactly
       await to('2027-01-05T02:00:00Z');
       const overdueA = await tdb.db.case.findUniqueOrThrow({ where: { id: a.caseId } });
       expect(overdueA.overdue).toBe(true);
@@ -140,10 +143,11 @@ describe('第十九条 时限 with a calendar loaded late: deadlines that move e
         'received',
         'reminder',
         'deadline_recomputed',
-        'reminder_skipped',
+        'reminder',
         'overdue',
       ]);
-      // replayed by test/workflows/replay.test.ts (record-skipped-reminders, overdue-at-due-time)
+      // replayed by test/workflows/replay.test.ts (record-skipped-reminders, overdue-at-due-time,
+      // send-reminder-moved-earlier; the history before that patch is kept as *.pre-send-reminder-moved-earlier)
       await recordHistory(env.client.workflow.getHandle(a.caseId), 'calendar-moves-earlier');
       await recordHistory(env.client.workflow.getHandle(b.caseId), 'calendar-moved-into-past');
     });

@@ -58,6 +58,8 @@ async function sleepPastWithoutWorker(firstTimer: string, until: string): Promis
 // Half period = end of day 5 (10/10); the day before = end of day 9 (10/15).
 const DEADLINE = '2026-10-16';
 const DUE_AT = '2026-10-16T16:00:00.000Z';
+/** the same instant as the API writes it (Beijing time) */
+const DUE_AT_API = '2026-10-17T00:00:00.000+08:00';
 const SCHEDULE = {
   deadline: DEADLINE,
   dueAt: '2026-10-17T00:00:00+08:00',
@@ -151,9 +153,9 @@ describe('第十九条 十个工作日内予以答复: a P1 started over HTTP ke
       stage: 'awaiting_answer',
       parties: { requester: 'NMG-MZT', responsible: 'NMG-RST' },
       resourceId: 'SB-0003',
-      receivedAt: '2026-09-28T02:00:00.000Z',
+      receivedAt: '2026-09-28T10:00:00.000+08:00',
       deadline: DEADLINE,
-      dueAt: DUE_AT,
+      dueAt: DUE_AT_API,
       provisional: false,
       overdue: false,
       overdueAt: null,
@@ -186,20 +188,24 @@ describe('第十九条 十个工作日内予以答复: a P1 started over HTTP ke
     expect(seen.viewAfter.status).toBe(200);
     expect(seen.viewAfter.body).toMatchObject({
       deadline: DEADLINE,
-      dueAt: DUE_AT,
+      dueAt: DUE_AT_API,
       overdue: true,
-      overdueAt: DUE_AT,
+      overdueAt: DUE_AT_API,
     });
     const timeline = seen.viewAfter.body.timeline as TimelineEvent[];
     expect(timeline.filter((e) => e.type === 'overdue')).toEqual([
       {
         type: 'overdue',
-        at: DUE_AT,
+        at: DUE_AT_API,
         actor: null,
         data: { deadline: DEADLINE, dueAt: '2026-10-17T00:00:00+08:00' },
       },
     ]);
-    expect(timeline[0]).toMatchObject({ type: 'received', at: '2026-09-28T02:00:00.000Z', actor: 'NMG-MZT' });
+    expect(timeline[0]).toMatchObject({
+      type: 'received',
+      at: '2026-09-28T10:00:00.000+08:00',
+      actor: 'NMG-MZT',
+    });
   });
 
   test('no reminder goes out after the deadline: reminders whose moment passed while no worker ran are not sent after the breach', () => {

@@ -53,7 +53,13 @@ test('the recorded scenarios are all there', () => {
       'p6-send-back-late-acceptance.json',
       // issue 13: a P7 report submitted (its period frozen by the freezeReport activity)
       'p7-submit-report.json',
+      // issue 14: a case started through the API takes its schedule from the start; the grant is written with the answer
       'p1-schedule-from-start-grant-with-answer.json',
+      // issue 14: a deadline moved earlier past a reminder: sent at once while the deadline is ahead, recorded as
+      // skipped (日历变更) once it has passed; the history from before send-reminder-moved-earlier replays too
+      'calendar-earlier-reminder-sent.json',
+      'calendar-earlier-reminder-skipped.json',
+      'calendar-moves-earlier.pre-send-reminder-moved-earlier.json',
     ]),
   );
 });

@@ -52,6 +52,14 @@ const REMINDER_LABELS: Record<string, string> = {
   'day-before': '到期前一个工作日提醒',
 };
 
+/** Why a reminder was not sent at its time (workflows/types.ts ReminderSkipReason). */
+const REMINDER_REASONS: Record<string, string> = {
+  calendar_change: '日历变更',
+  received_late: '补录案件, 提醒时点在登记之前',
+  past_due: '提醒时点处理时已逾期',
+  under_review: '整改报告审查期间',
+};
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 
 function EventDetail(props: { e: TimelineEntry; names: Record<string, string>; current: string }) {
@@ -89,6 +97,10 @@ function EventDetail(props: { e: TimelineEntry; names: Record<string, string>; c
       if (r) items.push(['提醒', REMINDER_LABELS[r] ?? r]);
       if (str(d.due)) items.push(['原定时点', chineseDateTime(new Date(String(d.due)))]);
       if (str(d.deadline)) items.push(['届满日', chineseDate(String(d.deadline))]);
+      const why = str(d.reason);
+      if (why) items.push(['原因', REMINDER_REASONS[why] ?? why]);
+      // a reminder carrying a reason went out late: the calendar moved the deadline earlier past its time
+      if (why && e.type === 'reminder') items.push(['', '期限提前, 原定提醒时点已过, 即时补发']);
       break;
     }
     case 'rectification_submitted':
