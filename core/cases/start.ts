@@ -110,6 +110,8 @@ type CaseRow = Awaited<ReturnType<Db['case']['findUniqueOrThrow']>>;
 export async function startCase(
   deps: CaseServiceDeps,
   input: StartCaseInput,
+  /** the one retry after a unique violation (below) */
+  retried = false,
 ): Promise<{ caseId: string; created: boolean }> {
   const { db } = deps;
   const profile = getProfile(input.profileId);
@@ -197,7 +199,9 @@ export async function startCase(
     });
   } catch (e) {
     // another replica holding the same key without the lock (cannot happen with one database; kept as a net)
-    if (isUniqueViolation(e) && keyed) return startCase(deps, input);
+    // Once only: a second violation is something else (e.g. a case-number counter behind restored rows), and
+    // retrying it for ever hung requests in the backup drill
+    if (isUniqueViolation(e) && keyed && !retried) return startCase(deps, input, true);
     throw e;
   }
   if ('existing' in outcome) {
