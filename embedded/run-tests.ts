@@ -73,7 +73,15 @@ async function main(): Promise<number> {
     const code = await new Promise<number>((resolve) => {
       const jest = spawn(
         path.join(projectRoot, 'node_modules', '.bin', 'jest'),
-        ['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
+        [
+          '--json',
+          `--outputFile=${resultsFile}`,
+          // Two test files at a time: most of a file's time is spent waiting on Postgres, Temporal, timers and
+          // child processes, and each file has its own database and case-number range, so they do not collide.
+          // Jest's default on two cores is one. JEST_WORKERS=1 runs them one by one.
+          `--maxWorkers=${env.JEST_WORKERS || 2}`,
+          ...process.argv.slice(2),
+        ],
         { cwd: projectRoot, env, stdio: 'inherit' },
       );
       jest.on('exit', (c) => resolve(c ?? 1));
