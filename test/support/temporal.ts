@@ -30,12 +30,23 @@ function launcherStartingAt(startAt: string): string {
 }
 
 /** The Java time-skipping server the runner prepared; the SDK's own download where none was prepared. */
-export function createTimeSkippingEnv(opts: { startAt?: string } = {}): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(
+  opts: { startAt?: string } = {},
+): Promise<TestWorkflowEnvironment> {
   const prepared = process.env.TEMPORAL_TEST_SERVER_PATH;
   const path = opts.startAt ? launcherStartingAt(opts.startAt) : prepared;
-  return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
-  });
+  // The SDK gives the server 5 s to listen (fixed in sdk-core); a JVM starting while two test files run on two
+  // busy cores sometimes needs more. A server that does not come up is an environment hiccup, not a result:
+  // tried up to three times, then the error stands.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
+      });
+    } catch (e) {
+      if (attempt >= 3 || !/did not start within/.test(String(e))) throw e;
+    }
+  }
 }
 
 export function devServerAddress(): string {

@@ -555,7 +555,8 @@ describe('第十九条 十个工作日 — the 24:00 Beijing boundary: 23:59:59.
       expect(c.grantAudits).toBe(1);
       const scheduled = (type: string) =>
         c.history.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).length;
-      expect(scheduled('createGrant')).toBe(1);
+      // the grant is written in the answer's own transition (patch grant-with-answer), never by a separate step
+      expect(scheduled('createGrant')).toBe(0);
       expect(scheduled('notify')).toBe(4);
     });
   });

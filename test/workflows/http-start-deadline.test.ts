@@ -166,7 +166,7 @@ describe('第十九条 十个工作日内予以答复: a P1 started over HTTP ke
     expect(seen.rowAtStart).toMatchObject({ deadlineDate: DEADLINE, workingDays: 10, provisional: false });
     expect(seen.rowAtStart.receivedAt.toISOString()).toBe('2026-09-28T02:00:00.000Z');
     expect(seen.rowAtStart.dueAt.toISOString()).toBe(DUE_AT);
-    // the workflow's own schedule (its computeSchedule activity, not the API's row) says the same
+    // the workflow's schedule (handed over in its start, computed with the row) says the same
     expect(seen.stateAtStart).toMatchObject({ status: 'OPEN', stage: 'awaiting_answer', overdue: false });
     expect(seen.stateAtStart.schedule).toEqual({
       ...SCHEDULE,
