@@ -99,11 +99,11 @@ describe('第十九条 十个工作日答复期限, 逾期督办 (第二十八�
         stage: 'awaiting_answer',
         parties: { requester: 'NMG-GAT', responsible: 'NMG-RST' },
         resourceId: 'SB-0003',
-        receivedAt: '2026-04-01T01:00:00.000Z',
+        receivedAt: '2026-04-01T09:00:00.000+08:00',
         deadline: '2026-04-16',
-        dueAt: '2026-04-16T16:00:00.000Z',
+        dueAt: '2026-04-17T00:00:00.000+08:00',
         overdue: true,
-        overdueAt: '2026-04-16T16:00:00.000Z',
+        overdueAt: '2026-04-17T00:00:00.000+08:00',
         answeredAt: null,
         answeredLate: false,
       },
@@ -114,11 +114,11 @@ describe('第十九条 十个工作日答复期限, 逾期督办 (第二十八�
         stage: 'awaiting_answer',
         parties: { requester: 'NMG-MZT', responsible: 'NMG-RST' },
         resourceId: 'SB-0003',
-        receivedAt: '2026-04-27T01:00:00.000Z',
+        receivedAt: '2026-04-27T09:00:00.000+08:00',
         deadline: '2026-05-13',
-        dueAt: '2026-05-13T16:00:00.000Z',
+        dueAt: '2026-05-14T00:00:00.000+08:00',
         overdue: true,
-        overdueAt: '2026-05-13T16:00:00.000Z',
+        overdueAt: '2026-05-14T00:00:00.000+08:00',
         answeredAt: null,
         answeredLate: false,
       },
@@ -144,6 +144,6 @@ describe('第十九条 十个工作日答复期限, 逾期督办 (第二十八�
     const breaches = (view.body.timeline as { type: string; at: string }[]).filter(
       (e) => e.type === 'overdue',
     );
-    expect(breaches).toEqual([expect.objectContaining({ type: 'overdue', at: '2026-05-13T16:00:00.000Z' })]);
+    expect(breaches).toEqual([expect.objectContaining({ type: 'overdue', at: '2026-05-14T00:00:00.000+08:00' })]);
   });
 });
