@@ -76,10 +76,10 @@ async function main(): Promise<number> {
         [
           '--json',
           `--outputFile=${resultsFile}`,
-          // Two test files at a time: most of a file's time is spent waiting on Postgres, Temporal, timers and
-          // child processes, and each file has its own database and case-number range, so they do not collide.
-          // Jest's default on two cores is one. JEST_WORKERS=1 runs them one by one.
-          `--maxWorkers=${env.JEST_WORKERS || 2}`,
+          // One test file at a time by default: in a trial with two at once on two cores, timing-bound tests (a
+          // worker killed mid-flight, SMTP down for the whole case, CLI start-ups) ran out of time. JEST_WORKERS=2
+          // runs two (each file has its own database and case-number range, so they do not collide).
+          `--maxWorkers=${env.JEST_WORKERS || 1}`,
           ...process.argv.slice(2),
         ],
         { cwd: projectRoot, env, stdio: 'inherit' },
