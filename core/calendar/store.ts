@@ -178,7 +178,7 @@ export function parseExpectedVersion(value: unknown): ExpectedVersion | undefine
   throw new DomainError(
     'invalid',
     'invalid_expected_version',
-    `expectedVersion 应为预览时的现行版本号（正整数）或 none（当时没有已加载的版本），收到：${String(value)}`,
+    `预期版本（expectedVersion，命令行 --expected-version）应为预览时的现行版本号（正整数）或 none（当时没有已加载的版本），收到：${String(value)}`,
   );
 }
 
@@ -199,7 +199,7 @@ type YearRow = { version: number; loadedBy: string; loadedAt: Date; supersededAt
 const versionText = (v: ExpectedVersion) => (v === 'none' ? '没有已加载的版本' : `现行为第 ${v} 版`);
 
 /** Who loaded a version, as people read it (loadedBy is `user:<登录名>`, `cli:<姓名>` or an API client id). */
-function loaderText(loadedBy: string): string {
+export function loaderText(loadedBy: string): string {
   if (loadedBy.startsWith('user:')) return `${loadedBy.slice(5)}（工作台）`;
   if (loadedBy.startsWith('cli:')) return `${loadedBy.slice(4)}（命令行）`;
   return `接口客户端 ${loadedBy}`;
