@@ -60,7 +60,8 @@ export function renderNoticePreview(r: CalendarNoticeResult): string {
   out.push(`${r.year} 年：预演，未保存；确认后保存为第 ${r.version} 版${replaces}`);
   out.push('', '逐项对照（原文 → 解析结果）：');
   for (const item of n.items) {
-    out.push(`  ${item.number}. ${item.name ?? '（无假日名称）'}`);
+    // a paragraph without dates (e.g. an amendment's closing words) is no holiday item, whatever it mentions
+    out.push(item.block ? `  ${item.number}. ${item.name ?? '（无假日名称）'}` : '  （说明文字）');
     for (const s of item.sentences) out.push(`     原文：${s.text}  [${EFFECT[s.effect]}]`);
     if (item.block) {
       out.push(`     放假：${restDays(item.block.restDays)}`);

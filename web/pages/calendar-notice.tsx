@@ -105,9 +105,7 @@ function Preview(props: { r: CalendarNoticeResult }) {
             <tbody>
               {n.items.map((item) => (
                 <tr>
-                  <th scope="row">
-                    {item.number}. {item.name ?? '—'}
-                  </th>
+                  <th scope="row">{item.block ? `${item.number}. ${item.name ?? '—'}` : '说明文字'}</th>
                   <td>
                     {item.sentences.map((s) => (
                       <p>
