@@ -20,11 +20,19 @@ export interface DayChange {
   workingDelta: number;
 }
 
-/** What the year's calendar in force is, before the load (for the heading of the comparison). */
-export function describeCurrent(origin: 'loaded' | 'bundled' | 'none', version: number | null): string {
-  if (origin === 'loaded') return `现行为已加载的第 ${version ?? '?'} 版`;
-  if (origin === 'bundled') return '现行为系统内置的官方安排';
-  return '该年尚未加载，现行为按法定节假日临时推算，没有调休，全部暂定';
+/**
+ * What the year's calendar in force is (for the heading of the comparison); `saved`: said after the load,
+ * of the calendar it replaced.
+ */
+export function describeCurrent(
+  origin: 'loaded' | 'bundled' | 'none',
+  version: number | null,
+  saved = false,
+): string {
+  const was = saved ? '加载前为' : '现行为';
+  if (origin === 'loaded') return `${was}已加载的第 ${version ?? '?'} 版`;
+  if (origin === 'bundled') return `${was}系统内置的官方安排`;
+  return `${saved ? '加载前该年尚未加载' : '该年尚未加载'}，${was}按法定节假日临时推算，没有调休，全部暂定`;
 }
 
 type Calendar = Pick<WorkingDayCalendar, 'dayInfo'>;
