@@ -6,10 +6,12 @@
 import fs from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { chineseDate } from './calendar/dates';
+import { chineseDate, chineseDateRange, chineseDateWeekday } from './calendar/dates';
+import { describeCurrent, type DayChange } from './calendar/notice-import';
 import { CalendarInputError } from './calendar/errors';
 import { CliText } from './cli-text';
 import { loadCalendarNotice, type CalendarNoticeResult } from './core/calendar/notice';
+import { parseExpectedVersion } from './core/calendar/store';
 import type { Db } from './prisma/client';
 
 interface Ctx {
@@ -35,13 +37,17 @@ const EFFECT: Record<string, string> = {
   text: '无日期，不影响日历',
 };
 
-const days = (list: string[]) =>
-  list.length === 0
-    ? '无'
-    : list.length > 2 &&
-        list.every((d, i) => i === 0 || Date.parse(d) - Date.parse(list[i - 1]) === 86_400_000)
-      ? `${chineseDate(list[0])}至${chineseDate(list[list.length - 1])}（${list.length}天）`
-      : list.map(chineseDate).join('、');
+/** Rest days as one range (they are consecutive), make-up days each with its weekday to check against the text. */
+const restDays = (list: string[]) =>
+  list.length === 0 ? '无' : `${chineseDateRange(list[0], list[list.length - 1])}（${list.length}天）`;
+const workDays = (list: string[]) => (list.length === 0 ? '无' : list.map(chineseDateWeekday).join('、'));
+
+function changeLine(c: DayChange): string {
+  const when = `${chineseDateRange(c.from, c.to)}（${c.days}天）`;
+  const working =
+    c.workingDelta === 0 ? '' : `，工作日${c.workingDelta > 0 ? '多' : '少'} ${Math.abs(c.workingDelta)} 天`;
+  return `${when}  ${c.before} → ${c.after}${working}`;
+}
 
 /** The preview as plain text, in the order an administrator checks it. */
 export function renderNoticePreview(r: CalendarNoticeResult): string {
@@ -50,26 +56,22 @@ export function renderNoticePreview(r: CalendarNoticeResult): string {
   out.push(
     `${n.kind === 'notice' ? '年度通知' : '调整通知'}：${n.source.title}（${n.source.number}，${chineseDate(n.source.date)}）`,
   );
-  out.push(
-    `年份 ${r.year}：${r.dryRun ? '预演，未保存' : '已保存'}为版本 ${r.version}${r.previousVersion ? `（取代版本 ${r.previousVersion}）` : ''}`,
-  );
+  const replaces = r.previousVersion ? `，取代现行第 ${r.previousVersion} 版` : '';
+  out.push(`${r.year} 年：预演，未保存；确认后保存为第 ${r.version} 版${replaces}`);
   out.push('', '逐项对照（原文 → 解析结果）：');
   for (const item of n.items) {
-    out.push(`  ${item.number}. ${item.name ?? '（无假日名称）'}`);
+    // a paragraph without dates (e.g. an amendment's closing words) is no holiday item, whatever it mentions
+    out.push(item.block ? `  ${item.number}. ${item.name ?? '（无假日名称）'}` : '  （说明文字）');
     for (const s of item.sentences) out.push(`     原文：${s.text}  [${EFFECT[s.effect]}]`);
     if (item.block) {
-      out.push(`     放假：${days(item.block.restDays)}`);
-      out.push(`     调休上班：${days(item.block.workDays)}`);
+      out.push(`     放假：${restDays(item.block.restDays)}`);
+      out.push(`     调休上班：${workDays(item.block.workDays)}`);
     }
     for (const d of item.derivation) out.push(`     推导：${d}`);
   }
-  out.push(
-    '',
-    `与现行安排（${{ loaded: '已加载版本', bundled: '内置官方数据', none: '无，临时推算' }[n.currentOrigin]}）相比：`,
-  );
+  out.push('', `与现行安排相比（${describeCurrent(n.currentOrigin, r.previousVersion)}）：`);
   if (n.changes.length === 0) out.push('  没有任何日期变化');
-  for (const c of n.changes)
-    out.push(`  ${chineseDate(c.date)}：${c.before ?? '普通日'} → ${c.after ?? '普通日'}`);
+  for (const c of n.changes) out.push(`  ${changeLine(c)}`);
   const e = r.effect;
   out.push(
     '',
@@ -83,25 +85,28 @@ export function renderNoticePreview(r: CalendarNoticeResult): string {
     );
   }
   for (const x of e.errors) out.push(`  ${x.caseId}：无法计算（${x.detail}）`);
-  if (!r.dryRun)
-    out.push(
-      '',
-      `已通知重算：${r.signalled.length} 件${r.signalFailed.length ? `，失败 ${r.signalFailed.length} 件（将重试）` : ''}`,
-    );
   return out.join('\n') + '\n';
+}
+
+/** After --apply: what was saved and which cases were told to recompute (the preview was printed above). */
+export function renderLoaded(r: CalendarNoticeResult): string {
+  const replaces = r.previousVersion ? `，取代第 ${r.previousVersion} 版` : '';
+  const failed = r.signalFailed.length ? `，失败 ${r.signalFailed.length} 件（将自动重试）` : '';
+  return `已保存：${r.year} 年第 ${r.version} 版${replaces}。期限移动 ${r.effect.moved} 件；已通知重算 ${r.signalled.length} 件${failed}。\n`;
 }
 
 export const CALENDAR_NOTICE_COMMANDS: Record<string, Command> = {
   'calendar notice': {
     summary: '按国务院办公厅通知原文加载某年的节假日安排：默认只预演，--apply 才保存',
     usage:
-      'calendar notice --year <YYYY> --file <通知文本> [--number <文号>] [--date <YYYY-MM-DD>] [--apply] [--by <姓名>]',
+      'calendar notice --year <YYYY> --file <通知文本> [--number <文号>] [--date <YYYY-MM-DD>] [--apply [--expected-version <预演时的现行版本|none>]] [--by <姓名>]',
     options: {
       year: { type: 'string' },
       file: { type: 'string' },
       number: { type: 'string' },
       date: { type: 'string' },
       apply: { type: 'boolean' },
+      'expected-version': { type: 'string' },
       by: { type: 'string' },
     },
     async run(v, ctx) {
@@ -127,9 +132,15 @@ export const CALENDAR_NOTICE_COMMANDS: Record<string, Command> = {
         loadedBy: `cli:${str(v.by) ?? (ctx.env.USER || 'unknown')}`,
       };
       // the dry run is always shown, also right before an --apply
-      const preview = await loadCalendarNotice({ db }, { ...input, dryRun: true });
+      // a version given from an earlier dry run is checked already here; else the load is pinned to this dry run
+      const given = parseExpectedVersion(str(v['expected-version']));
+      const preview = await loadCalendarNotice({ db }, { ...input, dryRun: true, expectedVersion: given });
+      const expectedVersion = given ?? preview.previousVersion ?? 'none';
       let shown = renderNoticePreview(preview);
-      if (v.apply !== true) return new CliText(`${shown}\n这是预演。确认无误后加 --apply 保存。\n`);
+      if (v.apply !== true)
+        return new CliText(
+          `${shown}\n这是预演，未保存。核对无误后，加 --apply --expected-version ${expectedVersion} 再运行一次即保存；若其间有人加载了 ${preview.year} 年的新版本，保存会被拒绝，不会覆盖。\n`,
+        );
       let temporal: Client | undefined;
       const address = ctx.env.TEMPORAL_ADDRESS;
       if (address) {
@@ -137,9 +148,12 @@ export const CALENDAR_NOTICE_COMMANDS: Record<string, Command> = {
         ctx.onClose(() => connection.close());
         temporal = new Client({ connection, namespace: ctx.env.TEMPORAL_NAMESPACE || 'default' });
       }
-      const done = await loadCalendarNotice({ db, temporal }, { ...input, dryRun: false });
-      shown += `\n${renderNoticePreview(done)}`;
-      if (!temporal) shown += '警告：未设置 TEMPORAL_ADDRESS：未通知未结案件重新计算期限\n';
+      const done = await loadCalendarNotice({ db, temporal }, { ...input, dryRun: false, expectedVersion });
+      shown += `\n${renderLoaded(done)}`;
+      // the signals were queued with the version (core/calendar/recompute-signals.ts): the worker's sweep sends them
+      if (!temporal)
+        shown +=
+          '注意：未设置 TEMPORAL_ADDRESS，没有当场通知案件；重算通知已随新版本记入待发队列，由 worker 稍后送达\n';
       return new CliText(shown);
     },
   },

@@ -12,7 +12,7 @@ import { CalendarInputError } from './calendar/errors';
 import { DomainError } from './core/errors';
 import { DEFAULT_PROFILE_ID, getProfile } from './calendar/profiles';
 import { betweenResponse, dayResponse, deadlineResponse } from './calendar/service';
-import { checkYear, loadCalendarYear } from './core/calendar/store';
+import { checkYear, loadCalendarYear, parseExpectedVersion } from './core/calendar/store';
 import { dbCalendar } from './core/calendar/reading';
 import { createDb, type Db } from './prisma/client';
 import { AUDIT_COMMANDS } from './cli-audit';
@@ -107,15 +107,18 @@ export const COMMANDS: Record<string, CliCommand> = {
   },
   'calendar load': {
     summary: '把某年的节假日安排（JSON 文件）加载进数据库；--dry-run 只报告受影响的案件',
-    usage: 'calendar load --year <YYYY> --file <JSON文件> [--dry-run] [--by <姓名>]',
+    usage:
+      'calendar load --year <YYYY> --file <JSON文件> [--dry-run] [--expected-version <预演时的现行版本|none>] [--by <姓名>]',
     options: {
       year: { type: 'string' },
       file: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      'expected-version': { type: 'string' },
       by: { type: 'string' },
     },
     async run(v, ctx) {
       const year = checkYear(str(v.year));
+      const expectedVersion = parseExpectedVersion(str(v['expected-version']));
       const file = str(v.file);
       if (!file)
         throw new CalendarInputError('missing_file', '缺少 --file：年度节假日安排 JSON 文件路径', 'file');
@@ -140,7 +143,13 @@ export const COMMANDS: Record<string, CliCommand> = {
       }
       const result = await loadCalendarYear(
         { db, temporal },
-        { year, arrangement, loadedBy: `cli:${str(v.by) ?? (ctx.env.USER || 'unknown')}`, dryRun },
+        {
+          year,
+          arrangement,
+          loadedBy: `cli:${str(v.by) ?? (ctx.env.USER || 'unknown')}`,
+          dryRun,
+          expectedVersion,
+        },
       );
       return temporal || dryRun
         ? result

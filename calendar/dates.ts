@@ -124,6 +124,24 @@ export function chineseDate(day: string): string {
   return `${y}年${m}月${d}日`;
 }
 
+/** `2027-01-31` → `2027年1月31日（周日）` */
+export function chineseDateWeekday(day: string): string {
+  return `${chineseDate(day)}（${WEEKDAY_ZH[weekday(tryParseDate(day) as number)]}）`;
+}
+
+/** `2027-02-05`, `2027-02-13` → `2027年2月5日—2月13日` (the year once unless the range crosses it) */
+export function chineseDateRange(from: string, to: string): string {
+  if (from === to) return chineseDate(from);
+  const end = chineseDate(to);
+  return `${chineseDate(from)}—${from.slice(0, 4) === to.slice(0, 4) ? end.slice(5) : end}`;
+}
+
+/** An instant with its Beijing time: `2026年3月4日 09:05`. */
+export function chineseDateTime(at: Date): string {
+  const b = new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString();
+  return `${chineseDate(b.slice(0, 10))} ${b.slice(11, 16)}`;
+}
+
 /** An instant as its Beijing day: `2026年3月4日`. */
 export function chineseDay(at: Date): string {
   return chineseDate(beijingDay(at));

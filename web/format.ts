@@ -1,14 +1,6 @@
 /** How the pages write dates and numbers: 2026年3月4日, Beijing time, whatever the server's zone. */
-import { chineseDate, SHANGHAI_OFFSET_MS } from '../calendar/dates';
-
-export { chineseDate, chineseDay } from '../calendar/dates';
+export { chineseDate, chineseDateTime, chineseDay } from '../calendar/dates';
 import { PROCEDURES, type ProcedureCode } from '../procedures';
-
-/** An instant with its Beijing time: `2026年3月4日 09:05`. */
-export function chineseDateTime(at: Date): string {
-  const b = new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString();
-  return `${chineseDate(b.slice(0, 10))} ${b.slice(11, 16)}`;
-}
 
 export function percent(ratio: number | null): string {
   return ratio === null ? '—' : `${(ratio * 100).toFixed(1)}%`;

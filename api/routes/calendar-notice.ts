@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import type { ApiBuilder } from '../endpoint';
 import { loadCalendarNotice } from '../../core/calendar/notice';
-import { calendarWork, loadResultSchema, putQuery, yearParam } from './calendar';
+import {
+  calendarWork,
+  expectedVersionBody,
+  loadResultSchema,
+  putQuery,
+  versionChangedProblem,
+  yearParam,
+} from './calendar';
 
 const noticeBody = z
   .object({
@@ -21,6 +28,7 @@ const noticeBody = z
       .max(10)
       .optional()
       .openapi({ description: '成文日期 YYYY-MM-DD, 仅当文本没有落款日期时填写' }),
+    expectedVersion: expectedVersionBody,
   })
   .strict();
 
@@ -57,8 +65,23 @@ const noticeResult = loadResultSchema
         .openapi({ allOf: [{ $ref: '#/components/schemas/CalendarArrangement' }] }),
       currentOrigin: z.enum(['loaded', 'bundled', 'none']).openapi({ description: '现行安排的来源' }),
       changes: z
-        .array(z.object({ date: z.string(), before: z.string().nullable(), after: z.string().nullable() }))
-        .openapi({ description: '与现行安排相比逐日的变化' }),
+        .array(
+          z.object({
+            from: z.string().openapi({ description: '起始日 YYYY-MM-DD' }),
+            to: z.string().openapi({ description: '结束日 YYYY-MM-DD (含)' }),
+            days: z.number().int(),
+            before: z.string().openapi({ description: '这些日期现在是什么', example: '周日（休息）' }),
+            after: z.string().openapi({ description: '加载后是什么', example: '调休上班（春节）' }),
+            workingDelta: z
+              .number()
+              .int()
+              .openapi({ description: '加载后工作日增减的天数 (负数为减少)', example: 1 }),
+          }),
+        )
+        .openapi({
+          description:
+            '与现行日历 (已加载版本、内置官方数据或临时推算; 默认辖区配置) 相比有变化的日期, 相邻且变化相同的日期合为一段; 仅由暂定变为正式的日期不列',
+        }),
     }),
   })
   .openapi('CalendarNoticeResult');
@@ -74,7 +97,7 @@ export function registerCalendarNoticeRoutes(api: ApiBuilder, deps: AppDeps): vo
     operationId: 'loadCalendarNotice',
     summary: '按国务院办公厅通知原文加载某年的节假日安排 (先以 dryRun=true 预演)',
     description:
-      '请求体为通知全文。年度通知 (关于XXXX年部分节假日安排的通知) 取代该年现行安排; 调整或延长通知 (如关于调整2019年劳动节假期安排的通知) 在现行安排上追加。每一项都自我核对: 写明的共N天与推得的天数、括注的星期与日期、调休上班日须为周末; 不符时返回 400 invalid_notice, errors 中逐句列出。dryRun=true 时只预演: 返回逐句解析、与现行安排的逐日差异和期限将移动的未结案件, 不保存; 否则与 PUT /calendar/{year} 一样保存为新版本并通知受影响的案件重算。',
+      '请求体为通知全文。年度通知 (关于XXXX年部分节假日安排的通知) 取代该年现行安排; 调整或延长通知 (如关于调整2019年劳动节假期安排的通知) 在现行安排上追加。每一项都自我核对: 写明的共N天与推得的天数、括注的星期与日期、调休上班日须为周末; 不符时返回 400 invalid_notice, errors 中逐句列出。dryRun=true 时只预演: 返回逐句解析、与现行安排的差异和期限将移动的未结案件, 不保存; 确认时把预演的 previousVersion (或 none) 作为 expectedVersion 一并提交, 预演后若他人已加载新版本则拒绝 (409); 否则与 PUT /calendar/{year} 一样保存为新版本并通知受影响的案件重算。',
     tag: 'calendar',
     roles: ['ADMIN'],
     params: yearParam,
@@ -86,7 +109,7 @@ export function registerCalendarNoticeRoutes(api: ApiBuilder, deps: AppDeps): vo
     },
     problems: {
       400: '通知文本无法解析或自相矛盾 (invalid_notice, errors 逐句列出 code 与引用原句的 message), 年份超出范围 (invalid_year), 或解析结果未通过校验 (invalid_arrangement)',
-      409: '该年日历正被并发修改, 请重试 (calendar_year_conflict)',
+      409: versionChangedProblem,
       413: '请求体过大',
     },
     async handle({ res, principal, params, query: q, body }) {
@@ -98,6 +121,7 @@ export function registerCalendarNoticeRoutes(api: ApiBuilder, deps: AppDeps): vo
           date: body.date,
           loadedBy: principal.clientId,
           dryRun: q.dryRun,
+          expectedVersion: body.expectedVersion,
         }),
       );
       res.status(q.dryRun ? 200 : 201).json(result);

@@ -7,7 +7,12 @@ import { yearArrangementSchema } from '../../calendar/arrangement';
 import { CalendarInputError } from '../../calendar/errors';
 import { DEFAULT_PROFILE_ID, getProfile } from '../../calendar/profiles';
 import { betweenResponse, deadlineResponse } from '../../calendar/service';
-import { deleteCalendarYear, fieldErrorsOf, loadCalendarYear } from '../../core/calendar/store';
+import {
+  deleteCalendarYear,
+  fieldErrorsOf,
+  loadCalendarYear,
+  parseExpectedVersion,
+} from '../../core/calendar/store';
 import { dbCalendar, describeCalendarYear, getCalendarYearVersion } from '../../core/calendar/reading';
 import { noticeErrorsOf } from '../../core/calendar/notice';
 
@@ -84,6 +89,24 @@ const yearQuery = z.object({ profile: profileParam }).strict();
 export const putQuery = z
   .object({ dryRun: bool.openapi({ description: '为 true 时只预演: 计算受影响的案件, 不保存' }) })
   .strict();
+const expectedVersionDoc =
+  '预演时的现行版本号 (预演结果的 previousVersion; 当时没有已加载的版本则为 none)。给出时, 若此后该年已被他人加载或撤销, 则拒绝保存 (409 calendar_version_changed), 避免覆盖别人的更改; 不给则不核对';
+/** PUT's body is the arrangement itself (strict, as GET …/versions/{v} returns it), so the check rides in the query. */
+const putWithVersionQuery = putQuery
+  .extend({
+    expectedVersion: z
+      .string()
+      .regex(/^(\d{1,6}|none)$/, '应为正整数或 none')
+      .optional()
+      .openapi({ description: expectedVersionDoc, example: 'none' }),
+  })
+  .strict();
+export const expectedVersionBody = z
+  .union([z.number().int().min(1), z.literal('none')])
+  .optional()
+  .openapi({ description: expectedVersionDoc, example: 'none' });
+export const versionChangedProblem =
+  '预演之后该年已被他人加载或撤销 (calendar_version_changed, 仅当给出 expectedVersion; detail 写明谁何时加载了哪一版, currentVersion 为现行版本), 或该年日历正被并发修改, 请重试 (calendar_year_conflict)';
 
 /** The store's own schema for an arrangement, so the document shows exactly what a load accepts. */
 const calendarArrangement = yearArrangementSchema.openapi('CalendarArrangement', {
@@ -325,7 +348,7 @@ export function registerCalendarRoutes(api: ApiBuilder, deps: AppDeps): void {
     tag: 'calendar',
     roles: ['ADMIN'],
     params: yearParam,
-    query: putQuery,
+    query: putWithVersionQuery,
     body: arrangementBody,
     bodyRequired: true,
     responses: {
@@ -334,7 +357,7 @@ export function registerCalendarRoutes(api: ApiBuilder, deps: AppDeps): void {
     },
     problems: {
       400: '请求体不是 JSON 对象或节假日安排无效 (invalid_arrangement, 逐字段列出), 年份超出范围 (invalid_year), 或 dryRun 取值无效',
-      409: '该年日历正被并发修改, 请重试 (calendar_year_conflict)',
+      409: versionChangedProblem,
       413: '请求体过大',
     },
     async handle({ req, res, principal, params, query: q }) {
@@ -353,6 +376,7 @@ export function registerCalendarRoutes(api: ApiBuilder, deps: AppDeps): void {
           arrangement,
           loadedBy: principal.clientId,
           dryRun: q.dryRun,
+          expectedVersion: parseExpectedVersion(q.expectedVersion),
         }),
       );
       res.status(q.dryRun ? 200 : 201).json(result);

@@ -22,7 +22,7 @@ import { displayText, normalizeNoticeText } from './normalize';
 import { readSentence, type Statement } from './sentences';
 
 export { normalizeNoticeText, displayText } from './normalize';
-export { diffArrangements, type DayChange } from './diff';
+export { describeCurrent, diffCalendars, type DayChange } from './diff';
 
 export interface NoticeError {
   code: string;

@@ -5,9 +5,10 @@
  * run (open cases whose deadlines would move), the same versioning and recompute signals.
  */
 import type { YearArrangement } from '../../calendar/arrangement';
-import { loadOfficialArrangements } from '../../calendar/bundled';
+import { loadBundledCalendar, loadOfficialArrangements } from '../../calendar/bundled';
+import { CalendarInputError } from '../../calendar/errors';
 import {
-  diffArrangements,
+  diffCalendars,
   importNotice,
   type DayChange,
   type ItemView,
@@ -15,7 +16,13 @@ import {
 } from '../../calendar/notice-import';
 import type { NoticeKind } from '../../calendar/notice-import/header';
 import { DomainError } from '../errors';
-import { checkYear, loadCalendarYear, type CalendarStoreDeps, type LoadCalendarYearResult } from './store';
+import {
+  checkYear,
+  loadCalendarYear,
+  type CalendarStoreDeps,
+  type ExpectedVersion,
+  type LoadCalendarYearResult,
+} from './store';
 
 export interface CalendarNoticeInput {
   year: unknown;
@@ -25,6 +32,8 @@ export interface CalendarNoticeInput {
   date?: string;
   loadedBy: string;
   dryRun?: boolean;
+  /** The version the preview was made against (its previousVersion, or 'none'); see loadCalendarYear. */
+  expectedVersion?: ExpectedVersion;
 }
 
 export interface CalendarNoticeResult extends LoadCalendarYearResult {
@@ -35,7 +44,7 @@ export interface CalendarNoticeResult extends LoadCalendarYearResult {
     arrangement: YearArrangement;
     /** Where the arrangement in force came from: the DB, the bundled data, or none yet. */
     currentOrigin: 'loaded' | 'bundled' | 'none';
-    /** Day by day, what differs from the arrangement in force. */
+    /** What differs from the calendar in force, in runs of consecutive days (default profile). */
     changes: DayChange[];
   };
 }
@@ -50,10 +59,31 @@ export function noticeErrorsOf(e: DomainError): NoticeError[] | undefined {
 }
 
 async function currentArrangement(deps: CalendarStoreDeps, year: number) {
-  const row = await deps.db.calendarYear.findFirst({ where: { year, supersededAt: null } });
-  if (row) return { origin: 'loaded' as const, arrangement: row.arrangement as unknown as YearArrangement };
+  const rows = await deps.db.calendarYear.findMany({ where: { supersededAt: null } });
+  const loaded = rows.map((r) => r.arrangement as unknown as YearArrangement);
+  const row = loaded.find((a) => a.year === year);
+  if (row) return { origin: 'loaded' as const, arrangement: row, loaded };
   const bundled = loadOfficialArrangements().find((a) => a.year === year);
-  return bundled ? { origin: 'bundled' as const, arrangement: bundled } : { origin: 'none' as const };
+  return bundled
+    ? { origin: 'bundled' as const, arrangement: bundled, loaded }
+    : { origin: 'none' as const, loaded };
+}
+
+/**
+ * The calendar in force against the calendar after the load, from 1 December of the year before (a 元旦
+ * block may start there) to the year's end. An arrangement that contradicts a neighbouring year is refused.
+ */
+function dayChanges(loaded: YearArrangement[], next: YearArrangement): DayChange[] {
+  try {
+    const before = loadBundledCalendar({ extraArrangements: loaded });
+    const after = loadBundledCalendar({
+      extraArrangements: loaded.filter((a) => a.year !== next.year).concat([next]),
+    });
+    return diffCalendars(before, after, `${next.year - 1}-12-01`, `${next.year}-12-31`);
+  } catch (e) {
+    if (e instanceof CalendarInputError) throw new DomainError('invalid', e.code, e.detail);
+    throw e;
+  }
 }
 
 export async function loadCalendarNotice(
@@ -88,11 +118,13 @@ export async function loadCalendarNotice(
       { noticeErrors: r.errors },
     );
   }
+  const changes = dayChanges(current.loaded, r.arrangement);
   const loaded = await loadCalendarYear(deps, {
     year,
     arrangement: r.arrangement,
     loadedBy: input.loadedBy,
     dryRun: input.dryRun,
+    expectedVersion: input.expectedVersion,
   });
   return {
     ...loaded,
@@ -102,7 +134,7 @@ export async function loadCalendarNotice(
       items: r.items,
       arrangement: r.arrangement,
       currentOrigin: current.origin,
-      changes: diffArrangements(current.arrangement, r.arrangement),
+      changes,
     },
   };
 }

@@ -11,6 +11,7 @@ import { validateArrangement, type FieldError, type YearArrangement } from '../.
 import { loadBundledCalendar } from '../../calendar/bundled';
 import { diffDeadlines, type DeadlineDiff, type OpenCase } from '../../calendar/diff';
 import { RANGE_FIRST, RANGE_LAST, type WorkingDayCalendar } from '../../calendar/engine';
+import { chineseDateTime } from '../../calendar/dates';
 import { CalendarInputError } from '../../calendar/errors';
 import { DomainError } from '../errors';
 import { deliverRecomputeSignals, queueRecomputeSignals } from './recompute-signals';
@@ -165,11 +166,71 @@ function arrangementErrors(year: number, errors: FieldError[]): DomainError {
   );
 }
 
+/** The version a preview was made against: a version number, or 'none' when no loaded version was in force. */
+export type ExpectedVersion = number | 'none';
+
+/** Reads an expected version from a form field, query parameter or CLI option ('none' or digits). */
+export function parseExpectedVersion(value: unknown): ExpectedVersion | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value === 'none') return 'none';
+  const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 1) return n;
+  throw new DomainError(
+    'invalid',
+    'invalid_expected_version',
+    `预期版本（expectedVersion，命令行 --expected-version）应为预览时的现行版本号（正整数）或 none（当时没有已加载的版本），收到：${String(value)}`,
+  );
+}
+
 export interface LoadCalendarYearInput {
   year: number;
   arrangement: unknown;
   loadedBy: string;
   dryRun?: boolean;
+  /**
+   * The version in force when the administrator previewed (the dry run's previousVersion, or 'none'). When
+   * given, the load is refused if another load or a withdrawal changed the year since: no lost update.
+   */
+  expectedVersion?: ExpectedVersion;
+}
+
+type YearRow = { version: number; loadedBy: string; loadedAt: Date; supersededAt: Date | null };
+
+const versionText = (v: ExpectedVersion) => (v === 'none' ? '没有已加载的版本' : `现行为第 ${v} 版`);
+
+/** Who loaded a version, as people read it (loadedBy is `user:<登录名>`, `cli:<姓名>` or an API client id). */
+export function loaderText(loadedBy: string): string {
+  if (loadedBy.startsWith('user:')) return `${loadedBy.slice(5)}（工作台）`;
+  if (loadedBy.startsWith('cli:')) return `${loadedBy.slice(4)}（命令行）`;
+  return `接口客户端 ${loadedBy}`;
+}
+
+/** Refuses when the year's version in force is not the one the preview was made against. */
+async function checkExpectedVersion(
+  db: Tx,
+  year: number,
+  expected: ExpectedVersion | undefined,
+  current: YearRow | null,
+): Promise<void> {
+  if (expected === undefined) return;
+  const actual: ExpectedVersion = current?.version ?? 'none';
+  if (actual === expected) return;
+  let what: string;
+  if (current) {
+    what = `${loaderText(current.loadedBy)} 已于 ${chineseDateTime(current.loadedAt)} 加载了第 ${current.version} 版`;
+  } else {
+    // no version in force although the preview saw one: it was withdrawn since
+    const last = await db.calendarYear.findFirst({ where: { year }, orderBy: { version: 'desc' } });
+    what = last?.supersededAt
+      ? `第 ${last.version} 版已于 ${chineseDateTime(last.supersededAt)} 被撤销`
+      : '该年的安排已被撤销';
+  }
+  throw new DomainError(
+    'conflict',
+    'calendar_version_changed',
+    `预览之后 ${year} 年的节假日安排已有变化：${what}（预览时${versionText(expected)}）。未作任何更改，请重新预览、核对后再确认。`,
+    { year, expectedVersion: expected, currentVersion: actual },
+  );
 }
 
 export interface LoadCalendarYearResult {
@@ -204,6 +265,7 @@ export async function loadCalendarYear(
     const effect = await computeEffect(deps.db, year, arrangement);
     const last = await deps.db.calendarYear.findFirst({ where: { year }, orderBy: { version: 'desc' } });
     const current = await deps.db.calendarYear.findFirst({ where: { year, supersededAt: null } });
+    await checkExpectedVersion(deps.db, year, input.expectedVersion, current);
     return {
       year,
       dryRun,
@@ -226,9 +288,11 @@ export async function loadCalendarYear(
   try {
     written = await deps.db.$transaction(async (tx) => {
       await lockYear(tx, year);
-      const effect = await computeEffect(tx, year, arrangement);
       const last = await tx.calendarYear.findFirst({ where: { year }, orderBy: { version: 'desc' } });
       const current = await tx.calendarYear.findFirst({ where: { year, supersededAt: null } });
+      // under the year's lock: two confirms of the same preview cannot both pass
+      await checkExpectedVersion(tx, year, input.expectedVersion, current);
+      const effect = await computeEffect(tx, year, arrangement);
       const version = (last?.version ?? 0) + 1;
       const now = new Date();
       await tx.calendarYear.updateMany({ where: { year, supersededAt: null }, data: { supersededAt: now } });

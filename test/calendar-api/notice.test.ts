@@ -40,10 +40,22 @@ test('dry run: sentences, day changes and moved cases; nothing written', async (
     { text: '2月5日（周五）至13日（周六）放假调休，共9天', effect: 'rest' },
     { text: '1月31日（周日）、2月20日（周六）上班', effect: 'work' },
   ]);
+  // against the calendar in force (2027 not loaded: the provisional fallback), in runs of like days
   expect(dry.body.notice.changes).toContainEqual({
-    date: '2027-01-31',
-    before: null,
+    from: '2027-01-31',
+    to: '2027-01-31',
+    days: 1,
+    before: '周日（休息）',
     after: '调休上班（春节）',
+    workingDelta: 1,
+  });
+  expect(dry.body.notice.changes).toContainEqual({
+    from: '2027-02-11',
+    to: '2027-02-13',
+    days: 3,
+    before: '工作日 2 天、周末 1 天',
+    after: '放假（春节）',
+    workingDelta: -2,
   });
   expect(dry.body.effect.affected).toEqual([
     expect.objectContaining({
@@ -108,8 +120,10 @@ test('CLI: the dry run is printed first; --apply loads; a contradiction exits 2 
     '调整通知：国务院办公厅关于调整2019年劳动节假期安排的通知（国办发明电〔2019〕3号，2019年3月22日）',
   );
   expect(dry.stdout).toContain('原文：2019年5月1日至4日放假调休，共4天  [放假]');
-  expect(dry.stdout).toContain('放假：2019年5月1日至2019年5月4日（4天）');
+  expect(dry.stdout).toContain('放假：2019年5月1日—5月4日（4天）');
+  expect(dry.stdout).toContain('调休上班：2019年4月28日（周日）、2019年5月5日（周日）');
   expect(dry.stdout).toContain('没有任何日期变化');
+  expect(dry.stdout).toContain('与现行安排相比（现行为系统内置的官方安排）');
   expect(dry.stdout).toContain('这是预演');
   expect(await api.tdb.db.calendarYear.count({ where: { year: 2019 } })).toBe(0);
 
@@ -118,8 +132,8 @@ test('CLI: the dry run is printed first; --apply loads; a contradiction exits 2 
     env,
   );
   expect(applied.code).toBe(0);
-  expect(applied.stdout).toContain('预演，未保存为版本 1');
-  expect(applied.stdout).toContain('已保存为版本 1');
+  expect(applied.stdout).toContain('2019 年：预演，未保存；确认后保存为第 1 版');
+  expect(applied.stdout).toContain('已保存：2019 年第 1 版。');
   const row = await api.tdb.db.calendarYear.findFirstOrThrow({ where: { year: 2019 } });
   expect(row).toMatchObject({ version: 1, loadedBy: 'cli:测试', sourceNumber: '国办发明电〔2018〕15号' });
 
