@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_ACCOUNTS } from '../../prisma/seed';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots are test artifacts for people to look at, kept out of git (.data/ is ignored). */
@@ -19,6 +20,11 @@ export interface BrowserHarness {
   browser: Browser;
   /** a fresh page with its own cookies; `problems` collects console errors, exceptions and failed requests */
   open(): Promise<{ page: Page; problems: string[] }>;
+  /** a fresh page logged in through the login form as a demo account, then at `to` */
+  logIn(
+    username: (typeof DEMO_ACCOUNTS)[number]['username'],
+    to: string,
+  ): Promise<{ page: Page; problems: string[] }>;
   screenshot(page: Page, name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -32,7 +38,7 @@ export async function startBrowser(app: Express): Promise<BrowserHarness> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-  return {
+  const harness: BrowserHarness = {
     base: `http://127.0.0.1:${port}`,
     browser,
     async open() {
@@ -48,6 +54,15 @@ export async function startBrowser(app: Express): Promise<BrowserHarness> {
       });
       return { page, problems };
     },
+    async logIn(username, to) {
+      const { page, problems } = await harness.open();
+      await page.goto(`${harness.base}${to}`);
+      const password = DEMO_ACCOUNTS.find((a) => a.username === username)?.password ?? '';
+      await page.getByLabel('登录名').fill(username);
+      await page.getByLabel('密码').fill(password);
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '登录' }).click()]);
+      return { page, problems };
+    },
     async screenshot(page, name) {
       fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
@@ -59,4 +74,5 @@ export async function startBrowser(app: Express): Promise<BrowserHarness> {
       await new Promise((r) => server.close(r));
     },
   };
+  return harness;
 }

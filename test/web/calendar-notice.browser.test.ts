@@ -31,15 +31,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function logIn(username: (typeof DEMO_ACCOUNTS)[number]['username'], to: string) {
-  const { page, problems } = await browser.open();
-  await page.goto(`${browser.base}${to}`);
-  const password = DEMO_ACCOUNTS.find((a) => a.username === username)?.password ?? '';
-  await page.getByLabel('登录名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '登录' }).click()]);
-  return { page, problems };
-}
+const logIn = (username: (typeof DEMO_ACCOUNTS)[number]['username'], to: string) =>
+  browser.logIn(username, to);
 
 test('paste, preview side by side, confirm', async () => {
   const { page, problems } = await logIn('admin', '/dashboard/admin/calendar');

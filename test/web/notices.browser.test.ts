@@ -53,15 +53,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function logIn(username: (typeof DEMO_ACCOUNTS)[number]['username'], to: string) {
-  const { page, problems } = await browser.open();
-  await page.goto(`${browser.base}${to}`);
-  const password = DEMO_ACCOUNTS.find((a) => a.username === username)?.password ?? '';
-  await page.getByLabel('登录名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '登录' }).click()]);
-  return { page, problems };
-}
+const logIn = (username: (typeof DEMO_ACCOUNTS)[number]['username'], to: string) =>
+  browser.logIn(username, to);
 
 test('a notice issued, read, reported on and reviewed in the browser', async () => {
   const duban = await logIn('duban', '/dashboard/notices/new');
