@@ -65,7 +65,8 @@ async function main(): Promise<void> {
   const stop = () => {
     auditUpkeep.stop();
     sweep.stop();
-    worker.shutdown();
+    // Ctrl-C reaches a supervised worker twice (the terminal's SIGINT, then its supervisor's SIGTERM)
+    if (worker.getState() === 'RUNNING') worker.shutdown();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

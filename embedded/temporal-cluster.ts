@@ -112,7 +112,9 @@ export async function startTemporalCluster(opts: {
     { env, output: serverLog },
   );
   const address = `127.0.0.1:${opts.frontendPort}`;
-  await waitForPort(opts.frontendPort, 60_000);
+  await waitForPort(opts.frontendPort, 60_000).catch((e: unknown) => {
+    throw new Error(`Temporal 服务器未能启动, 详见 ${path.join(opts.logDir, 'temporal-server.log')}: ${e}`);
+  });
   // the port opens before the services have joined each other; the script waits for health itself
   const bootstrap = await script('bootstrap-namespace.sh', {
     ...env,
