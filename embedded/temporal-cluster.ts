@@ -112,8 +112,13 @@ export async function startTemporalCluster(opts: {
     { env, output: serverLog },
   );
   const address = `127.0.0.1:${opts.frontendPort}`;
+  const serverFailed = (e: unknown) => {
+    const file = path.join(opts.logDir, 'temporal-server.log');
+    const tail = fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+    return new Error(`Temporal 服务器未能启动 (${e}); ${file} 的末尾:\n${tail}`);
+  };
   await waitForPort(opts.frontendPort, 60_000).catch((e: unknown) => {
-    throw new Error(`Temporal 服务器未能启动, 详见 ${path.join(opts.logDir, 'temporal-server.log')}: ${e}`);
+    throw serverFailed(e);
   });
   // the port opens before the services have joined each other; the script waits for health itself
   const bootstrap = await script('bootstrap-namespace.sh', {
@@ -121,6 +126,8 @@ export async function startTemporalCluster(opts: {
     TEMPORAL_CLI: opts.cli,
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: opts.namespace,
+  }).catch((e: unknown) => {
+    throw serverFailed(e);
   });
   opts.say(`Temporal server up on PostgreSQL (${bootstrap.split('\n').pop()})`);
 
