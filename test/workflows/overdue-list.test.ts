@@ -144,6 +144,8 @@ describe('第十九条 十个工作日答复期限, 逾期督办 (第二十八�
     const breaches = (view.body.timeline as { type: string; at: string }[]).filter(
       (e) => e.type === 'overdue',
     );
-    expect(breaches).toEqual([expect.objectContaining({ type: 'overdue', at: '2026-05-14T00:00:00.000+08:00' })]);
+    expect(breaches).toEqual([
+      expect.objectContaining({ type: 'overdue', at: '2026-05-14T00:00:00.000+08:00' }),
+    ]);
   });
 });
