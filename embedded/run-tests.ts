@@ -14,9 +14,67 @@ import { freePort } from './ports';
 import { startEmbeddedPostgres } from './postgres';
 import { ensureTemporalCli, ensureTemporalTestServer } from './temporal-executables';
 import { startTemporalDevServer } from './temporal-dev-server';
+import { ensureClusterExecutables } from './temporal-server-build';
 
 const say = (m: string) => process.stderr.write(`[gxcase:test] ${m}\n`);
 export const TEMPLATE_DB = 'gxcase_template';
+
+/** The production topology's suite: last in a full run, after the Temporal server build (see main). */
+const CLUSTER_SUITE = 'test/cluster/topology\\.test\\.ts';
+
+interface JestResults {
+  numPassedTests: number;
+  numFailedTests: number;
+  numRuntimeErrorTestSuites: number;
+  numTotalTests: number;
+  testResults: unknown[];
+  [other: string]: unknown;
+}
+
+/** One jest run; its JSON results are per run, so concurrent runs in one checkout never read each other's. */
+async function runJest(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+): Promise<{ code: number; results?: JestResults }> {
+  const resultsFile = path.join(dataDir, `jest-results.${process.pid}.json`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.rmSync(resultsFile, { force: true });
+  const code = await new Promise<number>((resolve) => {
+    const jest = spawn(
+      path.join(projectRoot, 'node_modules', '.bin', 'jest'),
+      [
+        '--json',
+        `--outputFile=${resultsFile}`,
+        // One test file at a time by default: in a trial with two at once on two cores, timing-bound tests (a
+        // worker killed mid-flight, SMTP down for the whole case, CLI start-ups) ran out of time. JEST_WORKERS=2
+        // runs two (each file has its own database and case-number range, so they do not collide).
+        `--maxWorkers=${env.JEST_WORKERS || 1}`,
+        ...args,
+      ],
+      { cwd: projectRoot, env, stdio: 'inherit' },
+    );
+    jest.on('exit', (c) => resolve(c ?? 1));
+  });
+  if (!fs.existsSync(resultsFile)) return { code: code || 1 };
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as JestResults;
+  fs.rmSync(resultsFile, { force: true });
+  return { code, results };
+}
+
+/** Both phases' counts and per-file results in one report (.ci/run reads it as jest-results.json). */
+function mergeResults(runs: JestResults[]): JestResults {
+  const sum = (k: 'numPassedTests' | 'numFailedTests' | 'numRuntimeErrorTestSuites' | 'numTotalTests') =>
+    runs.reduce((n, r) => n + r[k], 0);
+  return {
+    ...(runs[0] ?? {}),
+    numPassedTests: sum('numPassedTests'),
+    numFailedTests: sum('numFailedTests'),
+    numRuntimeErrorTestSuites: sum('numRuntimeErrorTestSuites'),
+    numTotalTests: sum('numTotalTests'),
+    success: runs.length > 0 && runs.every((r) => r.success === true),
+    testResults: runs.flatMap((r) => r.testResults),
+  };
+}
 
 async function main(): Promise<number> {
   const t0 = Date.now();
@@ -65,39 +123,43 @@ async function main(): Promise<number> {
     }
     say(`services ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; running jest`);
 
-    // per run, so concurrent runs in one checkout never read each other's results; copied to
-    // jest-results.json at the end for .ci/run
-    const resultsFile = path.join(dataDir, `jest-results.${process.pid}.json`);
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.rmSync(resultsFile, { force: true });
-    const code = await new Promise<number>((resolve) => {
-      const jest = spawn(
-        path.join(projectRoot, 'node_modules', '.bin', 'jest'),
-        [
-          '--json',
-          `--outputFile=${resultsFile}`,
-          // One test file at a time by default: in a trial with two at once on two cores, timing-bound tests (a
-          // worker killed mid-flight, SMTP down for the whole case, CLI start-ups) ran out of time. JEST_WORKERS=2
-          // runs two (each file has its own database and case-number range, so they do not collide).
-          `--maxWorkers=${env.JEST_WORKERS || 1}`,
-          ...process.argv.slice(2),
-        ],
-        { cwd: projectRoot, env, stdio: 'inherit' },
-      );
-      jest.on('exit', (c) => resolve(c ?? 1));
-    });
-    if (fs.existsSync(resultsFile)) {
-      fs.copyFileSync(resultsFile, path.join(dataDir, 'jest-results.json'));
-      fs.rmSync(resultsFile, { force: true });
-      const r = JSON.parse(fs.readFileSync(path.join(dataDir, 'jest-results.json'), 'utf8'));
-      // suites that crashed before running any test count as failures too
-      const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
-      process.stdout.write(`${r.numPassedTests} passed, ${failed} failed\n`);
-      if (r.numTotalTests === 0) return 1;
-    } else {
-      process.stdout.write('0 passed, 1 failed\n');
-      return 1;
+    const jestArgs = process.argv.slice(2);
+    // The full suite ends with the production topology's suite. On a machine that never built the Temporal
+    // server, the build (minutes, at the lowest CPU and I/O priority) runs beside the rest of the suite
+    // instead of before it; the topology suite starts once it is done.
+    const phases: { label: string; args: string[] }[] =
+      jestArgs.length === 0
+        ? [
+            { label: 'suite', args: [`--testPathIgnorePatterns=${CLUSTER_SUITE}`] },
+            { label: 'cluster', args: [CLUSTER_SUITE] },
+          ]
+        : [{ label: 'suite', args: jestArgs }];
+    const clusterBuild =
+      phases.length > 1
+        ? ensureClusterExecutables((m) => say(`cluster build: ${m}`)).then(
+            () => undefined,
+            (e: unknown) => say(`cluster build failed (the cluster suite will say why): ${e}`),
+          )
+        : Promise.resolve();
+
+    let code = 0;
+    const results: JestResults[] = [];
+    for (const phase of phases) {
+      if (phase.label === 'cluster') {
+        say('waiting for the Temporal server build before the cluster suite…');
+        await clusterBuild;
+      }
+      const run = await runJest(env, phase.args);
+      code ||= run.code;
+      if (run.results) results.push(run.results);
+      else code ||= 1;
     }
+    const merged = mergeResults(results);
+    fs.writeFileSync(path.join(dataDir, 'jest-results.json'), JSON.stringify(merged));
+    // suites that crashed before running any test count as failures too
+    const failed = merged.numFailedTests + merged.numRuntimeErrorTestSuites;
+    process.stdout.write(`${merged.numPassedTests} passed, ${failed} failed\n`);
+    if (merged.numTotalTests === 0 || results.length < phases.length) return 1;
     return code;
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
