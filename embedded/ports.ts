@@ -12,3 +12,24 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port such that base+offset is free for every offset (a command that puts services beside its port,
+ * like the Temporal server's), below the kernel's ephemeral range (32768+) where an outgoing connection could
+ * take one before the server binds it.
+ */
+export async function freePortBlock(offsets: number[]): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    const ok = await Promise.all(offsets.map((o) => portFree(base + o)));
+    if (ok.every(Boolean)) return base;
+  }
+}

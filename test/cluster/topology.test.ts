@@ -7,10 +7,9 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../embedded/ports';
+import { freePort, freePortBlock as freeBlock } from '../../embedded/ports';
 
 const root = path.resolve(__dirname, '..', '..');
 const MZT = { authorization: 'Bearer gx_0000000000c2_demo-mzt-local-only' };
@@ -24,25 +23,6 @@ let port: number;
 let output = '';
 const replicaUrl = (i: number) => `http://127.0.0.1:${port + i}/api/v1`;
 const balancerUrl = () => `http://127.0.0.1:${port}/api/v1`;
-
-/**
- * A port whose neighbours the command will also use are free too (the Temporal services sit beside it), below
- * the kernel's ephemeral range (32768+), where an outgoing connection could take one before the server binds it.
- */
-async function freeBlock(offsets: number[]): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const ok = await Promise.all(offsets.map((o) => portFree(base + o)));
-    if (ok.every(Boolean)) return base;
-  }
-}
-function portFree(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
 
 /** pid → [ppid, command line] of every process, to find the command's workers and replicas */
 function processTable(): Map<number, { ppid: number; args: string }> {
