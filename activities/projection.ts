@@ -29,6 +29,18 @@ export function storable<T>(v: T): T {
 }
 
 /**
+ * The first transition's patch for a row that already exists. Activities run concurrently: an answer sent right
+ * after the start (an Update) can be recorded before the workflow's own `received` bookkeeping, which carries the
+ * initial stage and status of the moment it was scheduled. Applied late, those would reopen an answered case in
+ * the read model while its workflow has finished (CI saw a refused P1 read back as awaiting_answer). An existing
+ * row already holds the initial stage (the API writes it with the case), so only the schedule is taken.
+ */
+function firstTransitionUpdate(patch: ReturnType<typeof patchData>) {
+  const { stage: _stage, status: _status, outcome: _outcome, ...schedule } = patch;
+  return schedule;
+}
+
+/**
  * Writes one workflow transition to the read model in a single transaction: the case row (created on the first
  * transition) and its timeline event. Re-running it after a crash changes nothing: the event is keyed.
  */
@@ -57,7 +69,7 @@ export async function recordTransition(db: Db, t: TransitionInput): Promise<void
           profileId: s.profileId,
           details: storable(s.details) as Prisma.InputJsonValue,
         },
-        update: patch,
+        update: firstTransitionUpdate(patch),
       });
     } else if (t.patch) {
       await tx.case.update({ where: { id: t.caseId }, data: patch });
