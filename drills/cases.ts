@@ -81,12 +81,26 @@ export interface CaughtMail {
   messageId?: string;
 }
 
-export async function inbox(stack: Stack): Promise<Map<string, number>> {
-  const res = await fetch(`${stack.mailUi}/messages.json`);
-  const messages = (await res.json()) as CaughtMail[];
+const countById = (mails: CaughtMail[]) => {
   const counts = new Map<string, number>();
-  for (const m of messages) if (m.messageId) counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
+  for (const m of mails) if (m.messageId) counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
   return counts;
+};
+
+/**
+ * The catcher's inbox by Message-ID, and the repeats it dropped as an idempotent receiver (mail/catcher.ts
+ * `ignoreDuplicateIds`, as npm start runs it): a worker killed between the server's 250 and the outbox's SENT
+ * mark sends that mail again, which plain SMTP cannot avoid; the inbox still holds it once.
+ */
+export async function inbox(
+  stack: Stack,
+): Promise<{ delivered: Map<string, number>; redelivered: Map<string, number> }> {
+  const delivered = countById((await (await fetch(`${stack.mailUi}/messages.json`)).json()) as CaughtMail[]);
+  const ignored = await fetch(`${stack.mailUi}/ignored.json`);
+  const redelivered = ignored.ok
+    ? countById((await ignored.json()) as CaughtMail[])
+    : new Map<string, number>();
+  return { delivered, redelivered };
 }
 
 export interface Verdict {
@@ -97,6 +111,8 @@ export interface Verdict {
   mailsExpected: number;
   mailsDelivered: number;
   mailsDuplicated: number;
+  /** repeats of the drill's mails that reached the catcher and were dropped by it as the same Message-ID */
+  mailsRedelivered: number;
   mailsPending: number;
   grants: number;
   disagreeing: number;
@@ -152,7 +168,7 @@ export async function verifyCases(stack: Stack, cases: DrillCase[]): Promise<Ver
     where: { caseId: { in: ids } },
     select: { caseId: true, eventKey: true, messageId: true, status: true },
   });
-  const caught = await inbox(stack);
+  const { delivered: caught, redelivered } = await inbox(stack);
   let mailsExpected = 0;
   let mailsMissingEvent = 0;
   for (const c of cases) {
@@ -167,11 +183,13 @@ export async function verifyCases(stack: Stack, cases: DrillCase[]): Promise<Ver
   let delivered = 0;
   let mailDup = 0;
   let pending = 0;
+  let mailsRedelivered = 0;
   for (const n of notifications) {
     mailsExpected++;
     const k = caught.get(n.messageId) ?? 0;
     if (k >= 1) delivered++;
     if (k > 1) mailDup++;
+    mailsRedelivered += redelivered.get(n.messageId) ?? 0;
     if (n.status !== 'SENT') pending++;
   }
   const lost = cases.length - completed;
@@ -183,6 +201,7 @@ export async function verifyCases(stack: Stack, cases: DrillCase[]): Promise<Ver
     mailsExpected: mailsExpected + mailsMissingEvent,
     mailsDelivered: delivered,
     mailsDuplicated: mailDup,
+    mailsRedelivered,
     mailsPending: pending,
     grants: grants.length,
     disagreeing: drifting.size,
@@ -199,6 +218,7 @@ export function summaryLine(name: string, v: Verdict, extra: Record<string, stri
     mails_expected: v.mailsExpected,
     mails_delivered: v.mailsDelivered,
     mails_duplicated: v.mailsDuplicated,
+    mails_redelivered: v.mailsRedelivered,
     grants: v.grants,
     ...extra,
   };

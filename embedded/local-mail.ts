@@ -21,6 +21,9 @@ export async function startLocalMail(
     httpPort: Number(env.EMBEDDED_MAIL_UI_PORT || 1080),
     // enough for the fault drills' runs (issue 14) to compare the whole inbox with the outbox
     limit: 20_000,
+    // an idempotent receiver, like compose's Mailpit (MP_IGNORE_DUPLICATE_IDS): a crash between the server's 250
+    // and the outbox's SENT mark makes the sender repeat a mail; the inbox keeps it once and counts the repeat
+    ignoreDuplicateIds: true,
   });
   stops.push(catcher.stop);
   env.SMTP_HOST = '127.0.0.1';

@@ -4,6 +4,13 @@
  * a new user sees the mail the system sends; tests use it as the real SMTP server. `POST /smtp/stop` and
  * `POST /smtp/start` on the web page's port close and reopen the SMTP port, so the SMTP-outage drill (issue 14)
  * can take the mail server of a running `npm start` down and up again.
+ *
+ * With `ignoreDuplicateIds` (Mailpit's `--ignore-duplicate-ids`, which compose's staging catcher runs with) it is an
+ * idempotent receiver: a second message with a Message-ID already in the inbox is accepted and dropped, and
+ * counted. Plain SMTP can only deliver at least once — a sender that crashes between the server's 250 and its own
+ * record of it must send again — so a mailbox that shows every mail once needs the receiver to drop repeats of a
+ * Message-ID, as Mailpit and Sieve's `duplicate` test (RFC 7352, Dovecot) do. Our Message-IDs are derived from
+ * (case, event, recipient), so a repeat is always the same mail.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +38,13 @@ export interface MailCatcherOptions {
   /** a reply for recipients to refuse, e.g. `550 5.1.1 mailbox unavailable` for a bad address */
   reject?: (address: string) => { code: number; message: string } | undefined;
   limit?: number;
+  /** drop (and count) a message whose Message-ID is already in the inbox; off by default, as in Mailpit */
+  ignoreDuplicateIds?: boolean;
+}
+
+export interface IgnoredDuplicate {
+  messageId: string;
+  receivedAt: string;
 }
 
 export interface MailCatcher {
@@ -38,6 +52,8 @@ export interface MailCatcher {
   httpPort?: number;
   webUrl?: string;
   messages: CaughtMessage[];
+  /** repeats of a Message-ID dropped under `ignoreDuplicateIds` (the newest `limit`) */
+  ignored: IgnoredDuplicate[];
   /** stops accepting SMTP connections (the port refuses them) until `resumeSmtp` */
   pauseSmtp(): void;
   resumeSmtp(): Promise<void>;
@@ -48,6 +64,8 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   const host = opts.host ?? '127.0.0.1';
   const limit = opts.limit ?? 1000;
   const messages: CaughtMessage[] = [];
+  const ignored: IgnoredDuplicate[] = [];
+  const seen = new Set<string>();
   let next = 1;
   const smtp = new SMTPServer({
     authOptional: true,
@@ -67,6 +85,12 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
       simpleParser(stream)
         .then((mail) => {
           const addr = (a: typeof mail.to) => (Array.isArray(a) ? a.map((x) => x.text).join(', ') : a?.text);
+          if (opts.ignoreDuplicateIds && mail.messageId && seen.has(mail.messageId)) {
+            ignored.push({ messageId: mail.messageId, receivedAt: new Date().toISOString() });
+            if (ignored.length > limit) ignored.splice(0, ignored.length - limit);
+            return cb();
+          }
+          if (mail.messageId) seen.add(mail.messageId);
           messages.push({
             id: next++,
             receivedAt: new Date().toISOString(),
@@ -79,7 +103,10 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
             text: mail.text,
             html: typeof mail.html === 'string' ? mail.html : undefined,
           });
-          if (messages.length > limit) messages.splice(0, messages.length - limit);
+          if (messages.length > limit) {
+            for (const m of messages.splice(0, messages.length - limit))
+              if (m.messageId) seen.delete(m.messageId);
+          }
           cb();
         })
         .catch((e: Error) => cb(e));
@@ -130,7 +157,14 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
       }
       if (req.url === '/smtp') {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ smtpListening, smtpPort }));
+        res.end(
+          JSON.stringify({
+            smtpListening,
+            smtpPort,
+            ignoreDuplicateIds: opts.ignoreDuplicateIds === true,
+            ignoredDuplicates: ignored.length,
+          }),
+        );
         return;
       }
       if (req.url === '/messages.json') {
@@ -138,9 +172,14 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
         res.end(JSON.stringify(messages));
         return;
       }
+      if (req.url === '/ignored.json') {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(ignored));
+        return;
+      }
       if (req.url === '/' || req.url === '') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(page(messages));
+        res.end(page(messages, ignored.length));
         return;
       }
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -158,6 +197,7 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     httpPort,
     webUrl: httpPort ? `http://${host}:${httpPort}/` : undefined,
     messages,
+    ignored,
     pauseSmtp,
     resumeSmtp,
     async stop() {
@@ -168,7 +208,7 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   };
 }
 
-function page(messages: CaughtMessage[]): string {
+function page(messages: CaughtMessage[], ignoredCount: number): string {
   const e = (s: string | undefined) => escapeHtml(s ?? '');
   const items = [...messages]
     .reverse()
@@ -181,6 +221,10 @@ function page(messages: CaughtMessage[]): string {
   return (
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">' +
     '<title>邮件收件箱 (本地)</title></head><body style="font-family:sans-serif">' +
-    `<h1>本地邮件收件箱</h1><p>共 ${messages.length} 封 (仅保存在内存中; <a href="/messages.json">JSON</a>)</p>${items || '<p>暂无邮件</p>'}</body></html>`
+    `<h1>本地邮件收件箱</h1><p>共 ${messages.length} 封 (仅保存在内存中; <a href="/messages.json">JSON</a>)` +
+    (ignoredCount > 0
+      ? `; 另有 ${ignoredCount} 次相同 Message-ID 的重复投递已忽略 (<a href="/ignored.json">JSON</a>)`
+      : '') +
+    `</p>${items || '<p>暂无邮件</p>'}</body></html>`
   );
 }

@@ -34,7 +34,8 @@ const root = path.resolve(__dirname, '..', '..');
 export async function drillTestStack(
   opts: { workerProcess?: boolean; noWorker?: boolean } = {},
 ): Promise<DrillTestStack> {
-  const catcher = await startMailCatcher({ httpPort: 0 });
+  // an idempotent receiver by Message-ID, as npm start's catcher and compose's Mailpit are (mail/catcher.ts)
+  const catcher = await startMailCatcher({ httpPort: 0, ignoreDuplicateIds: true });
   const taskQueue = `drill-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const api = await createTestApi({ config: { taskQueue } });
   const server: Server = await new Promise((resolve) => {
