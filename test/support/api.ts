@@ -11,7 +11,7 @@ import { createApp, type AppDeps } from '../../api/app';
 import { createCalendarProvider } from '../../core/calendar/provider';
 import { loadConfig, type AppConfig } from '../../config';
 import { seedDemoClients, seedRegistry, DEMO_CLIENTS } from '../../prisma/seed';
-import { createTestDatabase, type TestDatabase } from './db';
+import { createTestDatabase, withinMs, type TestDatabase } from './db';
 import { devServerAddress } from './temporal';
 import { testAuditKeyFile } from './audit-key';
 import { createTestWorker } from './worker';
@@ -125,10 +125,10 @@ export async function createTestApi(
     async close() {
       if (worker) {
         worker.shutdown();
-        await running;
+        await withinMs(running ?? Promise.resolve(), 60_000);
       }
-      await connection?.close();
-      await native?.close();
+      await withinMs(connection?.close() ?? Promise.resolve(), 10_000);
+      await withinMs(native?.close() ?? Promise.resolve(), 10_000);
       await tdb.drop();
     },
   };
