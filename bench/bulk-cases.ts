@@ -7,6 +7,7 @@
  * beyond any counter the app allocates from, so cases started later never collide, and clientId BULK_CLIENT
  * marks them. No workflow stands behind them: they are for reading only.
  */
+import { Client } from 'pg';
 import type { Db } from '../prisma/client';
 
 export const BULK_CLIENT = 'bench-bulk';
@@ -42,29 +43,35 @@ export interface BulkLoad {
 }
 
 /**
- * Case rows numbered from+1 .. to (the departments must exist: ensureBenchDepartments), then ANALYZE.
- * The same numbers give the same rows (the random sequence is seeded by `from`).
+ * Case rows numbered from+1 .. to (the departments must exist: ensureBenchDepartments), then ANALYZE. The same
+ * numbers give the same rows (the random sequence is seeded by `from`). Over a plain connection of its own: a
+ * million rows take minutes, beyond any Prisma transaction timeout, and setseed needs the insert's session.
  */
-export async function bulkLoadCases(db: Db, from: number, to: number): Promise<BulkLoad> {
-  const depts = (
-    await db.department.findMany({ select: { id: true }, orderBy: [{ level: 'asc' }, { id: 'asc' }] })
-  ).map((d) => d.id);
-  const t0 = performance.now();
-  if (to > from) {
-    // one session for setseed and the insert: $transaction pins both to one connection
-    await db.$transaction([
-      db.$executeRawUnsafe(`SELECT setseed(${((from % 1000) / 1000 - 0.5).toFixed(3)})`),
-      db.$executeRawUnsafe(insertSql(depts, from, to)),
-    ]);
-    await db.$executeRawUnsafe('ANALYZE "Case"');
+export async function bulkLoadCases(databaseUrl: string, from: number, to: number): Promise<BulkLoad> {
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const depts = (await c.query<{ id: string }>(`SELECT id FROM "Department" ORDER BY level, id`)).rows.map(
+      (d) => d.id,
+    );
+    const t0 = performance.now();
+    if (to > from) {
+      await c.query(`SELECT setseed(${((from % 1000) / 1000 - 0.5).toFixed(3)})`);
+      await c.query(insertSql(depts, from, to));
+      await c.query('ANALYZE "Case"');
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const [{ open, overdue }] = (
+      await c.query<{ open: string; overdue: string }>(
+        `SELECT count(*) FILTER (WHERE status = 'OPEN') AS open,
+                count(*) FILTER (WHERE status = 'OPEN' AND overdue) AS overdue
+         FROM "Case"`,
+      )
+    ).rows;
+    return { inserted: Math.max(0, to - from), seconds, open: Number(open), overdue: Number(overdue) };
+  } finally {
+    await c.end();
   }
-  const seconds = (performance.now() - t0) / 1000;
-  const [{ open, overdue }] = await db.$queryRawUnsafe<{ open: bigint; overdue: bigint }[]>(
-    `SELECT count(*) FILTER (WHERE status = 'OPEN') AS open,
-            count(*) FILTER (WHERE status = 'OPEN' AND overdue) AS overdue
-     FROM "Case"`,
-  );
-  return { inserted: Math.max(0, to - from), seconds, open: Number(open), overdue: Number(overdue) };
 }
 
 // r1: responsible (skewed to the first, 自治区, departments), r2: requester and day spread, r3: procedure,

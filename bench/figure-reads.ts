@@ -106,7 +106,7 @@ export const figureReads: Figure = async (t, sizes, say): Promise<FigureResult> 
   try {
     await ensureBenchDepartments(db);
     const had = await bulkRows(db);
-    const first = await bulkLoadCases(db, had, Math.max(had, sizes.readCases));
+    const first = await bulkLoadCases(t.databaseUrl, had, Math.max(had, sizes.readCases));
     say(`read model: ${first.inserted} cases loaded in ${first.seconds.toFixed(1)} s`);
 
     // GET /cases/{id}: random existing bulk ids, each once
@@ -138,7 +138,7 @@ export const figureReads: Figure = async (t, sizes, say): Promise<FigureResult> 
     );
 
     const loaded = Math.max(had, sizes.readCases);
-    const second = await bulkLoadCases(db, loaded, Math.max(loaded, sizes.listCases));
+    const second = await bulkLoadCases(t.databaseUrl, loaded, Math.max(loaded, sizes.listCases));
     Object.assign(values, {
       listCases: Math.max(loaded, sizes.listCases),
       loadSeconds: round(first.seconds + second.seconds),

@@ -64,9 +64,9 @@ async function privateDatabase(): Promise<{ url: string; drop(): Promise<void> }
 }
 
 /** The departments and CASES rows (bench/bulk-cases.ts). */
-async function fill(db: Db): Promise<void> {
+async function fill(db: Db, url: string): Promise<void> {
   await ensureBenchDepartments(db);
-  const load = await bulkLoadCases(db, 0, CASES);
+  const load = await bulkLoadCases(url, 0, CASES);
   await db.$executeRawUnsafe('ANALYZE');
   const depts = await db.department.count();
   console.log(
@@ -175,7 +175,7 @@ async function main() {
     await migrateDeploy(pdb.url);
     await seedRegistry(db);
     await seedDemoAccounts(db);
-    await fill(db);
+    await fill(db, pdb.url);
     const app = createApp({
       config: {
         ...loadConfig({}),
