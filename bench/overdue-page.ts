@@ -2,9 +2,7 @@
  * The 逾期案件 page with 200,000 cases in the read model (issue 12 acceptance: under 300 ms on this 2-core
  * machine). A private database (a new database on TEST_DATABASE_ADMIN_URL when set, else an embedded
  * PostgreSQL in a temp dir), migrated, seeded with the demo registry and accounts plus 12 盟市 and 60 旗县
- * departments, then 200,000 Case rows by generate_series: about 5% open and overdue, 35% open and not yet due,
- * 60% closed, departments skewed towards the big 自治区 ones, procedures P1 50% / P2 15% / P3 5% / P4 20% /
- * P5 10%. The real app (createApp) listens on a local port; the demo supervisor logs in through the login form,
+ * departments, then 200,000 Case rows by generate_series (bench/bulk-cases.ts: the case mix). The real app (createApp) listens on a local port; the demo supervisor logs in through the login form,
  * and each variant is fetched over HTTP: warm-up, then RUNS timed runs, one at a time. Baseline in the same run:
  * a trivial workbench page (the 404 page: same session, login check and layout, no query).
  * The list's SQL is also run under EXPLAIN ANALYZE to show which indexes serve it. Prints figures; not a test.
@@ -26,6 +24,7 @@ import { migrateDeploy } from '../embedded/migrate';
 import { freePort } from '../embedded/ports';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { createDb, Prisma, type Db } from '../prisma/client';
+import { bulkLoadCases, ensureBenchDepartments } from './bulk-cases';
 import { DEMO_ACCOUNTS, seedDemoAccounts, seedRegistry } from '../prisma/seed';
 
 const args = process.argv.slice(2);
@@ -64,90 +63,15 @@ async function privateDatabase(): Promise<{ url: string; drop(): Promise<void> }
   };
 }
 
-/** 12 盟市 and 5 旗县 under each, most with a 专人; then the cases. */
-async function fill(db: Db): Promise<void> {
-  await db.$executeRawUnsafe(`
-    INSERT INTO "Department" (id, name, level)
-    SELECT 'BM-' || lpad(m::text, 2, '0'), '第' || m || '盟市人民政府', 'LEAGUE_CITY'
-    FROM generate_series(1, 12) m`);
-  await db.$executeRawUnsafe(`
-    INSERT INTO "Department" (id, name, level, "parentId")
-    SELECT 'BM-' || lpad(m::text, 2, '0') || '-' || lpad(q::text, 2, '0'),
-           '第' || m || '盟市第' || q || '旗县人民政府', 'BANNER_COUNTY', 'BM-' || lpad(m::text, 2, '0')
-    FROM generate_series(1, 12) m, generate_series(1, 5) q`);
-  await db.$executeRawUnsafe(`
-    INSERT INTO "Staff" (id, "departmentId", name, email, "activeFrom")
-    SELECT gen_random_uuid()::text, id, '专人' || right(id, 5), lower(id) || '@bench.example', now() - interval '1 year'
-    FROM "Department" WHERE id LIKE 'BM-%' AND right(id, 1) <> '3'`);
-  const depts = (
-    await db.department.findMany({ select: { id: true }, orderBy: [{ level: 'asc' }, { id: 'asc' }] })
-  ).map((d) => d.id);
-  const t0 = performance.now();
-  await db.$executeRawUnsafe('SELECT setseed(0.42)');
-  // r1: responsible (skewed to the first, 自治区, departments), r2: requester and day spread, r3: procedure,
-  // r4: state. D is the deadline day in Beijing; dueAt is 24:00 Beijing of D, stored as UTC.
-  await db.$executeRawUnsafe(
-    `
-    WITH params AS (
-      SELECT ARRAY[${depts.map((d) => `'${d.replace(/'/g, "''")}'`).join(',')}]::text[] AS depts,
-             (now() AT TIME ZONE 'Asia/Shanghai')::date AS today
-    ),
-    s AS (
-      SELECT g, random() r1, random() r2, random() r3, random() r4 FROM generate_series(1, ${CASES}) g
-    ),
-    t AS (
-      SELECT g, r1, r2,
-        CASE WHEN r3 < 0.50 THEN 'P1' WHEN r3 < 0.65 THEN 'P2' WHEN r3 < 0.70 THEN 'P3'
-             WHEN r3 < 0.90 THEN 'P4' ELSE 'P5' END AS p,
-        CASE WHEN r4 < 0.05 THEN 'overdue' WHEN r4 < 0.40 THEN 'open' ELSE 'closed' END AS state
-      FROM s
-    ),
-    u AS (
-      SELECT t.*, params.depts,
-        CASE state
-          WHEN 'overdue' THEN params.today - (1 + floor(r2 * 120))::int
-          WHEN 'open' THEN params.today + floor(r2 * 20)::int
-          ELSE params.today - (1 + floor(r2 * 2500))::int
-        END AS d
-      FROM t, params
-    )
-    INSERT INTO "Case" (id, procedure, status, stage, outcome, "requesterDepartmentId", "responsibleDepartmentId",
-      "rootCaseId", "receivedAt", "workingDays", "deadlineDate", "dueAt", provisional, "calendarVersion",
-      "profileId", overdue, "overdueAt", "answeredAt", "answeredLate", "closedAt", "createdAt", "updatedAt")
-    SELECT
-      id, proc::"Procedure",
-      (CASE WHEN state = 'closed' THEN 'CLOSED' ELSE 'OPEN' END)::"CaseStatus",
-      (CASE WHEN state <> 'closed' THEN 'awaiting_answer'
-            ELSE (ARRAY['approved','agreed','decided','answered','updated'])[pi] END)::"CaseStage",
-      (CASE WHEN state <> 'closed' THEN NULL
-            ELSE (ARRAY['approved','agreed','approved','corrected','catalog_updated'])[pi] END)::"CaseOutcome",
-      CASE WHEN p = 'P5' THEN NULL ELSE depts[1 + floor(r2 * array_length(depts, 1))::int] END,
-      depts[1 + floor(power(r1, 2.5) * array_length(depts, 1))::int],
-      id, received, 10, to_char(d, 'YYYY-MM-DD'), due, d >= DATE '2027-01-01', 'official:2018-2026', 'nmg-2018',
-      state = 'overdue', CASE WHEN state = 'overdue' THEN due END,
-      CASE WHEN state = 'closed' THEN received + interval '6 days' END, false,
-      CASE WHEN state = 'closed' THEN received + interval '6 days' END, received, received
-    FROM (
-      SELECT u.*,
-        (ARRAY['GX','XS','XT','JH','ML'])[substr(p, 2)::int] || '-' || extract(year FROM d) || '-'
-          || lpad(g::text, 6, '0') AS id,
-        (ARRAY['P1_CONDITIONAL_REQUEST','P2_NEGOTIATION','P3_COORDINATION','P4_VERIFICATION',
-               'P5_CATALOG_UPDATE'])[substr(p, 2)::int] AS proc,
-        substr(p, 2)::int AS pi,
-        ((d + 1)::timestamp - interval '8 hours') AS due,
-        ((d - 14)::timestamp + interval '1 hour') AS received
-      FROM u
-    ) v`,
-  );
+/** The departments and CASES rows (bench/bulk-cases.ts). */
+async function fill(db: Db, url: string): Promise<void> {
+  await ensureBenchDepartments(db);
+  const load = await bulkLoadCases(url, 0, CASES);
   await db.$executeRawUnsafe('ANALYZE');
-  const [{ open, overdue }] = await db.$queryRawUnsafe<{ open: bigint; overdue: bigint }[]>(
-    `SELECT count(*) FILTER (WHERE status = 'OPEN') AS open,
-            count(*) FILTER (WHERE status = 'OPEN' AND "dueAt" <= now() AT TIME ZONE 'UTC') AS overdue
-     FROM "Case"`,
-  );
+  const depts = await db.department.count();
   console.log(
-    `${CASES} cases inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s over ${depts.length} ` +
-      `departments: ${open} open, ${overdue} open and overdue (${((Number(overdue) / CASES) * 100).toFixed(1)}%)`,
+    `${CASES} cases inserted in ${load.seconds.toFixed(1)} s over ${depts} departments: ${load.open} open, ` +
+      `${load.overdue} open and overdue (${((load.overdue / CASES) * 100).toFixed(1)}%)`,
   );
 }
 
@@ -251,7 +175,7 @@ async function main() {
     await migrateDeploy(pdb.url);
     await seedRegistry(db);
     await seedDemoAccounts(db);
-    await fill(db);
+    await fill(db, pdb.url);
     const app = createApp({
       config: {
         ...loadConfig({}),
