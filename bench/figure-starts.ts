@@ -7,82 +7,61 @@
  */
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Client as PgClient } from 'pg';
-import { busiest, measureCpu } from './cpu';
+import { busiest } from './cpu';
 import type { Figure } from './figure';
 import {
   departmentKeys,
   eventMs,
   formatCpu,
-  measureCpuWait,
-  measureMachineCpu,
   machineText,
   p1Body,
   percentile,
   runConcurrently,
+  timedPhase,
   timedRequest,
   waitForQuietWorkers,
 } from './http';
 import type { RunningTopology } from './topology';
 
-/** Runs `n` timed calls on `concurrency` loops; a call returns its ms, or undefined when it failed. */
-async function phase(
-  t: RunningTopology,
-  n: number,
-  concurrency: number,
-  one: (i: number, client: number) => Promise<number | undefined>,
-) {
-  const ms: number[] = [];
-  let failed = 0;
-  const cpuOf = measureCpu(t);
-  const waitOf = measureCpuWait(t);
-  const machineOf = measureMachineCpu();
-  const t0 = performance.now();
-  await runConcurrently(n, concurrency, async (i, client) => {
-    const took = await one(i, client);
-    if (took === undefined) failed++;
-    else ms.push(took);
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  const [p50, p99] = [percentile(ms, 50), percentile(ms, 99)];
-  return {
-    perSecond: round(ms.length / seconds),
-    p50,
-    p99,
-    failed,
-    cpu: cpuOf(),
-    cpuWait: waitOf(),
-    machine: machineOf(),
-  };
-}
-
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** What the app database's backends are doing, sampled every 50 ms until `stop` resolves. */
-async function sampleBackends(databaseUrl: string, stop: Promise<unknown>) {
+/** Samples what the app database's backends are doing every 50 ms; the returned function stops and averages. */
+async function sampleBackends(databaseUrl: string) {
   const pg = new PgClient({ connectionString: databaseUrl });
   await pg.connect();
   const counts = { samples: 0, lock: 0, idleInTx: 0, active: 0 };
+  const lockKinds = new Map<string, number>(); // advisory (key, audit chain), transactionid/tuple (a row)
   let done = false;
-  void stop.finally(() => (done = true));
-  while (!done) {
-    const r = await pg.query<{ state: string | null; wait: string | null }>(
-      `SELECT state, wait_event_type AS wait FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
-    );
-    counts.samples++;
-    for (const row of r.rows) {
-      if (row.wait === 'Lock') counts.lock++;
-      else if (row.state === 'idle in transaction') counts.idleInTx++;
-      else if (row.state === 'active') counts.active++;
+  const loop = (async () => {
+    while (!done) {
+      const r = await pg.query<{ state: string | null; wait: string | null; kind: string | null }>(
+        `SELECT state, wait_event_type AS wait, wait_event AS kind FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+      );
+      counts.samples++;
+      for (const row of r.rows) {
+        if (row.wait === 'Lock') counts.lock++;
+        if (row.wait === 'Lock') lockKinds.set(row.kind ?? '?', (lockKinds.get(row.kind ?? '?') ?? 0) + 1);
+        else if (row.state === 'idle in transaction') counts.idleInTx++;
+        else if (row.state === 'active') counts.active++;
+      }
+      await new Promise((res) => setTimeout(res, 50));
     }
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  await pg.end();
-  const avg = (x: number) => round(x / Math.max(1, counts.samples));
-  return {
-    waitingOnLock: avg(counts.lock),
-    idleInTransaction: avg(counts.idleInTx),
-    running: avg(counts.active),
+  })();
+  return async () => {
+    done = true;
+    await loop;
+    await pg.end();
+    const avg = (x: number) => round(x / Math.max(1, counts.samples));
+    const kinds = [...lockKinds]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${Math.round((v / counts.lock) * 100)}%`);
+    return {
+      waitingOnLock: avg(counts.lock),
+      lockKinds: kinds.join(', ') || 'none',
+      idleInTransaction: avg(counts.idleInTx),
+      running: avg(counts.active),
+    };
   };
 }
 
@@ -143,11 +122,9 @@ export const startsFigure: Figure = async (t, sizes, say) => {
   await waitForQuietWorkers(t);
 
   say(`figure starts (${t.name}): ${n} API starts, ${concurrency} clients`);
-  let endApi!: () => void;
-  const apiDone = new Promise<void>((r) => (endApi = r));
-  const backends = sampleBackends(t.databaseUrl, apiDone);
+  const backends = await sampleBackends(t.databaseUrl);
   const apiStarts: ApiStart[] = [];
-  const api = await phase(t, n, concurrency, async (i, client) => {
+  const api = await timedPhase(t, n, concurrency, async (i, client) => {
     const sentAt = Date.now();
     const r = await startCase(keys[client], `${run}-${i}`);
     const b = r.body as { id?: string; recordedAt?: string } | undefined;
@@ -155,8 +132,7 @@ export const startsFigure: Figure = async (t, sizes, say) => {
     apiStarts.push({ id: b.id, sentAt, doneAt: Date.now(), recordedAt: Date.parse(b.recordedAt ?? '') });
     return r.ms;
   });
-  endApi();
-  const db = await backends;
+  const db = await backends();
   const parts = await breakdown(t, apiStarts);
   // the worker runs the cases just started; the raw starts are measured once it is done
   await waitForQuietWorkers(t);
@@ -164,7 +140,7 @@ export const startsFigure: Figure = async (t, sizes, say) => {
   const queue = `bench-raw-${Date.now()}`;
   say(`figure starts (${t.name}): ${n} raw ${workflowType} starts on ${queue}`);
   const rawIds: string[] = [];
-  const raw = await phase(t, n, concurrency, async (i) => {
+  const raw = await timedPhase(t, n, concurrency, async (i) => {
     const t0 = performance.now();
     try {
       const h = await t.temporal.workflow.start(workflowType, {
@@ -206,6 +182,7 @@ export const startsFigure: Figure = async (t, sizes, say) => {
       apiTransactionAndTemporalStartP50Ms: parts.txAndStart,
       apiAfterWorkflowStartedP50Ms: parts.after,
       dbBackendsWaitingOnLock: db.waitingOnLock,
+      dbLockWaitsBy: db.lockKinds,
       dbBackendsIdleInTransaction: db.idleInTransaction,
       dbBackendsRunning: db.running,
     },
@@ -217,7 +194,7 @@ export const startsFigure: Figure = async (t, sizes, say) => {
       `${parts.before} ms from request to recordedAt (HTTP, key check, rate limit, admission checks), ` +
       `${parts.txAndStart} ms from there to the workflow's start event (case transaction, Temporal start request), ` +
       `${parts.after} ms from there to the answer (Temporal persisting and answering, reading the case view, HTTP). ` +
-      `App DB backends on average: ${db.waitingOnLock} waiting on a lock, ${db.idleInTransaction} idle in a transaction ` +
+      `App DB backends on average: ${db.waitingOnLock} waiting on a lock (${db.lockKinds}), ${db.idleInTransaction} idle in a transaction ` +
       `(waiting for the API process), ${db.running} running.`,
     notes: [
       `raw phase: ${machineText(raw.machine, raw.cpu)}; CPU ${formatCpu(raw.cpu)}; waiting for a CPU: ${formatCpu(raw.cpuWait)}`,

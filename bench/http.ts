@@ -197,3 +197,37 @@ export function machineText(machinePercent: number, cpu: Partial<Record<string, 
     `this topology ${ours}% of one core of ${cores * 100}%`
   );
 }
+
+/**
+ * Runs `n` timed calls on `concurrency` loops (a call returns its ms, or undefined when it failed): calls per
+ * second, p50/p99, and CPU, CPU wait and machine load over the phase.
+ */
+export async function timedPhase(
+  t: RunningTopology,
+  n: number,
+  concurrency: number,
+  one: (i: number, client: number) => Promise<number | undefined>,
+) {
+  const ms: number[] = [];
+  let failed = 0;
+  const cpuOf = measureCpu(t);
+  const waitOf = measureCpuWait(t);
+  const machineOf = measureMachineCpu();
+  const t0 = performance.now();
+  await runConcurrently(n, concurrency, async (i, client) => {
+    const took = await one(i, client);
+    if (took === undefined) failed++;
+    else ms.push(took);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const [p50, p99] = [percentile(ms, 50), percentile(ms, 99)];
+  return {
+    perSecond: Math.round((ms.length / seconds) * 10) / 10,
+    p50,
+    p99,
+    failed,
+    cpu: cpuOf(),
+    cpuWait: waitOf(),
+    machine: machineOf(),
+  };
+}
