@@ -26,6 +26,8 @@ export interface RunningTopology {
   temporalAddress: string;
   taskQueue: string;
   smtp: { host: string; port: number };
+  /** the mail catcher's page; `messages.json` beside it lists what it received (its newest 20,000) */
+  mailWebUrl: string;
   keys: { admin: string; supervisor: string; rst: string; mzt: string };
   temporal: Client;
   /** how long the command took to print its URLs (s) */
@@ -66,6 +68,7 @@ export async function startTopology(name: TopologyName, say: (m: string) => void
   const temporalPort = await freePortBlock([0, 1, 2, 6, -300, -299, -298, -294]);
   const pgPort = await freePort();
   const smtpPort = await freePort();
+  const mailUiPort = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const v of [
     'DATABASE_URL',
@@ -84,7 +87,7 @@ export async function startTopology(name: TopologyName, say: (m: string) => void
     EMBEDDED_TEMPORAL_PORT: String(temporalPort),
     EMBEDDED_TEMPORAL_UI_PORT: String(await freePort()),
     EMBEDDED_SMTP_PORT: String(smtpPort),
-    EMBEDDED_MAIL_UI_PORT: String(await freePort()),
+    EMBEDDED_MAIL_UI_PORT: String(mailUiPort),
     LOG_LEVEL: 'warn',
   });
   const entry = name === 'dev' ? 'embedded/start.ts' : 'embedded/start-cluster.ts';
@@ -149,6 +152,7 @@ export async function startTopology(name: TopologyName, say: (m: string) => void
     temporalAddress,
     taskQueue: 'statutory-cases',
     smtp: { host: '127.0.0.1', port: smtpPort },
+    mailWebUrl: `http://127.0.0.1:${mailUiPort}/`,
     keys: {
       admin: DEMO_CLIENTS[0].key,
       supervisor: DEMO_CLIENTS[1].key,
