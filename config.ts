@@ -13,7 +13,16 @@ export interface AppConfig {
   taskQueue: string;
   publicBaseUrl: string;
   logLevel: string;
-  smtp: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string };
+  smtp: {
+    host: string;
+    port: number;
+    secure: boolean;
+    user?: string;
+    pass?: string;
+    from: string;
+    /** SMTP connections kept open and shared by all sends (0: a new connection per mail); default 5 */
+    poolConnections?: number;
+  };
   /** per-client request budget and brute-force guard; counted in Postgres so all API replicas share them */
   limits: { perClientPerMinute: number; authFailuresPer15Min: number; store?: 'postgres' | 'memory' };
   /** 书面通报 numbers read `<prefix>〔2026〕3号` (第三十六条 notices, numbered per year) */
@@ -69,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       user: env.SMTP_USER || undefined,
       pass: env.SMTP_PASS || undefined,
       from: env.SMTP_FROM || '政务信息资源共享时限监督 <noreply@gxcase.local>',
+      poolConnections: env.SMTP_POOL_CONNECTIONS === '0' ? 0 : int(env, 'SMTP_POOL_CONNECTIONS', 5),
     },
     limits: {
       perClientPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600),

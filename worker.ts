@@ -39,9 +39,10 @@ async function main(): Promise<void> {
     NativeConnection.connect({ address: requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS') }),
   );
   const calendars = createCalendarProvider(db);
+  const transport = createMailTransport(config.smtp);
   const notifier = createMailNotifier({
     db,
-    transport: createMailTransport(config.smtp),
+    transport,
     from: config.smtp.from,
     publicBaseUrl: config.publicBaseUrl,
     calendars,
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   logger.info({ taskQueue: config.taskQueue }, 'worker running');
   await worker.run();
+  // the pooled SMTP connections would keep the process alive after the worker has stopped
+  transport.close();
   await connection.close();
   await db.$disconnect();
 }

@@ -22,6 +22,8 @@ export interface RunningTopology {
   temporalAddress: string;
   taskQueue: string;
   smtp: { host: string; port: number };
+  /** the mail catcher's page; `messages.json` beside it lists what it received (its newest 20,000) */
+  mailWebUrl: string;
   keys: { admin: string; supervisor: string; rst: string; mzt: string };
   temporal: Client;
   /** how long the command took to print its URLs (s) */
@@ -51,7 +53,7 @@ export async function startTopology(name: TopologyName, say: (m: string) => void
     dirPrefix: `gxcase-bench-${name}-`,
     timeoutMs: 30 * 60_000,
   });
-  const { child, dir, port, temporalPort, pgPort, smtpPort, readySeconds } = launched;
+  const { child, dir, port, temporalPort, pgPort, smtpPort, mailUiPort, readySeconds } = launched;
   say(`${name} ready in ${readySeconds.toFixed(1)} s (${dir})`);
   const temporalAddress = `127.0.0.1:${temporalPort}`;
   const connection = await Connection.connect({ address: temporalAddress });
@@ -77,6 +79,7 @@ export async function startTopology(name: TopologyName, say: (m: string) => void
     temporalAddress,
     taskQueue: 'statutory-cases',
     smtp: { host: '127.0.0.1', port: smtpPort },
+    mailWebUrl: `http://127.0.0.1:${mailUiPort}/`,
     keys: {
       admin: DEMO_CLIENTS[0].key,
       supervisor: DEMO_CLIENTS[1].key,
