@@ -19,12 +19,3 @@ export async function forEachBounded<T>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
   if (failed !== undefined) throw failed;
 }
-
-/** The value below which `p` percent of the (unsorted) samples lie, nearest-rank. */
-export function percentileOf(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

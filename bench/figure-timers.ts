@@ -15,10 +15,11 @@
 import { createDb, type Db } from '../prisma/client';
 import type { statutoryCase } from '../workflows/statutory-case';
 import type { CaseStart } from '../workflows/types';
-import { forEachBounded, sleep } from './bounded';
+import { forEachBounded } from './bounded';
 import { prepareCases as prepare } from './case-rows';
 import { busiest, measureCpu, roleRss, rssOf } from './cpu';
 import type { Figure } from './figure';
+import { sleep } from './http';
 import type { RunningTopology } from './topology';
 
 const STARTS_IN_FLIGHT = 16;
