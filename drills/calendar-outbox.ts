@@ -136,7 +136,20 @@ export async function calendarOutboxDrill(
   const pending = await stack.db.calendarSignal.count({ where: { caseId: { in: [...target.keys()] } } });
 
   // the stack keeps its calendar: the version in force before is loaded again (cases recompute back)
-  const restore = await call(stack, stack.keys.admin, 'PUT', `/calendar/${plan.year}`, plan.previous);
+  const restoreStarted = Date.now();
+  // while the worker still recomputes the forward change, this load took over 30 s with ~400 open cases
+  const restore = await call(
+    stack,
+    stack.keys.admin,
+    'PUT',
+    `/calendar/${plan.year}`,
+    plan.previous,
+    {},
+    180_000,
+  );
+  // every affected open case recomputes back, the drill's among them: a stack that kept many open cases from
+  // earlier runs needs longer than a fresh one (378 took 84 s to move forward)
+  const restoreWaitMs = Math.max(180_000, target.size * 1_000);
   const restored =
     restore.status === 201 &&
     (await waitFor(
@@ -144,9 +157,10 @@ export async function calendarOutboxDrill(
         const now = await deadlinesOf(stack, ids);
         return now.every(([id, d]) => d === before.get(id)) ? true : undefined;
       },
-      180_000,
+      restoreWaitMs,
       2_000,
     )) === true;
+  const restoreSeconds = Math.round((Date.now() - restoreStarted) / 1000);
 
   const ok =
     lost === 0 &&
@@ -168,6 +182,7 @@ export async function calendarOutboxDrill(
       `signal_failed=${answer.signalFailed.length} outbox_pending=${pending} moved_while_worker_down=${movedWhileDown} ` +
       `recomputed_after_s=${settled ? Math.round((settled - t0) / 1000) : 'never'} ` +
       `calendar=${plan.year}v${answer.version} (${plan.makeUpSaturday} 上班, ${plan.restWeekday} 休) ` +
-      `restored=${restored ? 1 : 0} freeze_attempts=${freezes}`,
+      `restored=${restored ? 1 : 0} restore_status=${restore.status} restore_s=${restoreSeconds} ` +
+      `freeze_attempts=${freezes}`,
   };
 }
