@@ -125,8 +125,16 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   const pauseSmtp = () => {
     if (!smtpListening) return;
     smtpListening = false;
-    // stops listening at once; connections already open finish their message
+    // stops listening at once and, like a server going down, ends the connections senders keep open (a pooled
+    // transport would otherwise go on delivering through them); a message in flight fails and is sent again
     smtp.server.close();
+    const open = (
+      smtp as unknown as { connections: Set<{ send(code: number, text: string): void; close(): void }> }
+    ).connections;
+    for (const c of [...open]) {
+      c.send(421, 'Service not available, closing transmission channel');
+      c.close();
+    }
   };
   const resumeSmtp = () =>
     new Promise<void>((resolve, reject) => {
