@@ -32,23 +32,30 @@ export function createCalendarProvider(db: Db): CalendarProvider & {
 } {
   let stamp = '';
   let cache = new Map<string, WorkingDayCalendar>();
+  let arrangements: YearArrangement[] = [];
   async function calendarFor(profileId: string): Promise<WorkingDayCalendar> {
-    const rows = await db.calendarYear.findMany({
+    // only the versions on every call: the arrangements (JSON of a year's days) are read when the set changed
+    const versions = await db.calendarYear.findMany({
       where: { supersededAt: null },
-      select: { year: true, version: true, arrangement: true },
+      select: { year: true, version: true },
       orderBy: { year: 'asc' },
     });
-    const current = rows.map((r) => `${r.year}v${r.version}`).join(',');
+    const current = versions.map((r) => `${r.year}v${r.version}`).join(',');
     if (current !== stamp) {
+      const rows = versions.length
+        ? await db.calendarYear.findMany({
+            where: { OR: versions.map(({ year, version }) => ({ year, version })) },
+            select: { arrangement: true },
+            orderBy: { year: 'asc' },
+          })
+        : [];
+      arrangements = rows.map((r) => r.arrangement as unknown as YearArrangement);
       stamp = current;
       cache = new Map();
     }
     let calendar = cache.get(profileId);
     if (!calendar) {
-      calendar = loadBundledCalendar({
-        profileId,
-        extraArrangements: rows.map((r) => r.arrangement as unknown as YearArrangement),
-      });
+      calendar = loadBundledCalendar({ profileId, extraArrangements: arrangements });
       cache.set(profileId, calendar);
     }
     return calendar;
