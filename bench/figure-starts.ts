@@ -95,6 +95,30 @@ async function breakdown(t: RunningTopology, starts: ApiStart[], sample = 30) {
   };
 }
 
+/**
+ * Runs `phase` with the topology's workers stopped (SIGSTOP) and lets them go on after it (SIGCONT): API starts
+ * then cost what a raw start costs plus the API's own work, without the worker running the cases on the same
+ * cores. Temporal keeps the tasks; a task handed to a stopped poller times out and is handed out again.
+ */
+async function withWorkersPaused<T>(t: RunningTopology, phase: () => Promise<T>): Promise<T> {
+  const pids = t.processes().get('worker') ?? [];
+  const signal = (name: NodeJS.Signals) => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, name);
+      } catch {
+        // gone already: nothing to stop or continue
+      }
+    }
+  };
+  signal('SIGSTOP');
+  try {
+    return await phase();
+  } finally {
+    signal('SIGCONT');
+  }
+}
+
 export const startsFigure: Figure = async (t, sizes, say) => {
   const run = `starts-${t.name}-${Date.now().toString(36)}`;
   const n = sizes.starts;
@@ -163,11 +187,28 @@ export const startsFigure: Figure = async (t, sizes, say) => {
       .catch(() => undefined);
   await runConcurrently(rawIds.length, concurrency, (i) => terminate(rawIds[i]).then(() => undefined));
 
-  const ratio = raw.perSecond > 0 ? round(api.perSecond / raw.perSecond, 2) : 0;
+  // the same API starts with the workers paused: the API's own overhead against the raw starts, like for like
+  await waitForQuietWorkers(t);
+  say(`figure starts (${t.name}): ${n} API starts with the workers paused`);
+  const alone = await withWorkersPaused(t, () =>
+    timedPhase(t, n, concurrency, async (i, client) => {
+      const r = await startCase(keys[client], `${run}-alone-${i}`);
+      return r.status === 201 ? r.ms : undefined;
+    }),
+  );
+  await waitForQuietWorkers(t);
+
+  const ratioOf = (x: number) => (raw.perSecond > 0 ? round(x / raw.perSecond, 2) : 0);
+  const ratio = ratioOf(alone.perSecond);
+  const ratioWithWorkers = ratioOf(api.perSecond);
   const top = busiest(api.cpu);
   return {
     figure: '1 starts',
     values: {
+      apiStartsPerSecondWorkersPaused: alone.perSecond,
+      apiWorkersPausedP50Ms: alone.p50,
+      apiWorkersPausedP99Ms: alone.p99,
+      apiWorkersPausedFailed: alone.failed,
       apiStartsPerSecond: api.perSecond,
       apiP50Ms: api.p50,
       apiP99Ms: api.p99,
@@ -177,6 +218,7 @@ export const startsFigure: Figure = async (t, sizes, say) => {
       rawP99Ms: raw.p99,
       rawFailed: raw.failed,
       ratio,
+      ratioWithWorkersRunning: ratioWithWorkers,
       concurrency,
       apiBeforeTransactionP50Ms: parts.before,
       apiTransactionAndTemporalStartP50Ms: parts.txAndStart,
@@ -186,7 +228,7 @@ export const startsFigure: Figure = async (t, sizes, say) => {
       dbBackendsIdleInTransaction: db.idleInTransaction,
       dbBackendsRunning: db.running,
     },
-    goal: { text: 'API ≥ 0.8 × raw', met: ratio >= 0.8 },
+    goal: { text: 'API (workers paused) ≥ 0.8 × raw', met: ratio >= 0.8 },
     limitedBy:
       `API phase: busiest ${top.role} ${top.percent}% of a core; ${machineText(api.machine, api.cpu)} (` +
       `${formatCpu(api.cpu)}; waiting, runnable, for a CPU: ${formatCpu(api.cpuWait)}). A raw start takes p50 ${raw.p50} ms, an API start p50 ${api.p50} ms: ` +
@@ -198,7 +240,8 @@ export const startsFigure: Figure = async (t, sizes, say) => {
       `(waiting for the API process), ${db.running} running.`,
     notes: [
       `raw phase: ${machineText(raw.machine, raw.cpu)}; CPU ${formatCpu(raw.cpu)}; waiting for a CPU: ${formatCpu(raw.cpuWait)}`,
-      'API phase includes the worker running the started cases (it shares the 2 cores); the raw phase runs once the worker is quiet, on a queue no worker polls',
+      `API starts with the workers paused: ${alone.perSecond}/s, p50 ${alone.p50} ms (ratio ${ratio}); ${machineText(alone.machine, alone.cpu)}; CPU ${formatCpu(alone.cpu)}`,
+      'ratio: API starts with the workers paused against raw starts (neither pays for running the cases); ratioWithWorkersRunning: the first API phase, where the worker runs the started cases on the same 2 cores; the raw phase runs once the worker is quiet, on a queue no worker polls',
     ],
   };
 };
