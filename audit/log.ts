@@ -45,6 +45,19 @@ export async function appendAudit(db: Db | Prisma.TransactionClient, e: AuditEnt
   await db.$executeRaw`SELECT audit_append(${e.actor}, ${e.action}, ${e.target ?? null}, ${JSON.stringify(data)}::jsonb, ${tail})`;
 }
 
+/**
+ * appendAudit as an SQL expression whose target is a column of the statement it is part of (e.g. the id a case
+ * insert just drew), so a row and its audit entry are written by one statement. The canonical tail is built
+ * around the target: canonicalJson of a string is its JSON.stringify, which Postgres' to_json gives alike.
+ */
+export function auditAppendSql(e: Omit<AuditEntry, 'target'>, target: Prisma.Sql): Prisma.Sql {
+  const data = e.data ?? {};
+  const before = `${JSON.stringify(e.actor)},${JSON.stringify(e.action)},`;
+  const after = `,${canonicalJson(data)}]`;
+  return Prisma.sql`audit_append(${e.actor}, ${e.action}, ${target}, ${JSON.stringify(data)}::jsonb,
+    ${before} || to_json(${target})::text || ${after})`;
+}
+
 export interface ChainRow {
   id: bigint;
   at: Date;

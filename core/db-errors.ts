@@ -1,8 +1,17 @@
 import { Prisma } from '../prisma/client';
 
-/** A unique constraint refused the write (Prisma P2002): someone else wrote the same key first. */
+/**
+ * A unique constraint refused the write: someone else wrote the same key first. Prisma's P2002 for its own
+ * queries; a raw query's failure (P2010) carries the driver adapter's kind or Postgres' SQLSTATE 23505.
+ */
 export function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+  if (!(e instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (e.code === 'P2002') return true;
+  const meta = (e.meta ?? {}) as { code?: unknown; driverAdapterError?: { cause?: { kind?: unknown } } };
+  return (
+    e.code === 'P2010' &&
+    (meta.code === '23505' || meta.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
+  );
 }
 
 /** Prisma's codes for "cannot reach / lost the database", and Postgres' SQLSTATEs for a server shutting down. */

@@ -1,4 +1,4 @@
-import type { Db, Prisma } from '../../prisma/client';
+import { Prisma, type Db } from '../../prisma/client';
 import { PROCEDURES, type ProcedureCode } from '../../procedures';
 
 /** The shape of every case id allocateCaseId makes: procedure prefix, year, counter. */
@@ -10,18 +10,29 @@ export function shanghaiYear(iso: string): number {
 }
 
 /**
- * Readable public id, e.g. GX-2026-000123: one atomic counter per (procedure prefix, year). Inside a caller's
- * transaction the number is only spent if that transaction commits.
+ * The statement that draws a case's readable public id, e.g. GX-2026-000123: one atomic counter per (procedure
+ * prefix, year), the number zero-padded to six digits (more digits once past 999999). It returns one row `id`;
+ * core/cases/case-insert.ts runs it as the first part of the statement that writes the case, so the number is
+ * spent only if the case is written.
  */
+export function caseIdDraw(procedure: ProcedureCode, receivedAt: string): Prisma.Sql {
+  const prefix = PROCEDURES[procedure].idPrefix;
+  const year = shanghaiYear(receivedAt);
+  return Prisma.sql`
+    INSERT INTO "CaseSequence" (prefix, year, next) VALUES (${prefix}, ${year}, 2)
+    ON CONFLICT (prefix, year) DO UPDATE SET next = "CaseSequence".next + 1
+    RETURNING ${`${prefix}-${year}-`} || CASE WHEN next - 1 >= 1000000 THEN (next - 1)::text
+                                             ELSE lpad((next - 1)::text, 6, '0') END AS id`;
+}
+
+/** A case id on its own (a case the workflow starts, e.g. P2 after a refusal); inside a transaction spent only if it commits. */
 export async function allocateCaseId(
   db: Db | Prisma.TransactionClient,
   procedure: ProcedureCode,
   receivedAt: string,
 ): Promise<string> {
-  const prefix = PROCEDURES[procedure].idPrefix;
-  const year = shanghaiYear(receivedAt);
-  const n = await nextInSequence(db, prefix, year);
-  return `${prefix}-${year}-${String(n).padStart(6, '0')}`;
+  const rows = await db.$queryRaw<{ id: string }[]>(caseIdDraw(procedure, receivedAt));
+  return rows[0].id;
 }
 
 /**

@@ -6,13 +6,13 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { isUniqueViolation } from '../db-errors';
-import { appendAudit, canonicalJson } from '../../audit/log';
+import { canonicalJson } from '../../audit/log';
 import { Prisma, type Db } from '../../prisma/client';
-import { allocateCaseId } from './case-ids';
+import { insertCase, type NewCaseRow } from './case-insert';
 import type { CalendarProvider } from '../calendar/provider';
 import { buildSchedule, workingDaysToFixedDate, type DeadlineCalculator } from '../../calendar/schedule';
 import type { statutoryCase } from '../../workflows/statutory-case';
-import { codeOfDbEnum, PROCEDURES, type ProcedureCode } from '../../procedures';
+import { codeOfDbEnum, type ProcedureCode } from '../../procedures';
 import type { CaseStart } from '../../workflows/types';
 import { getProfile } from '../../calendar/profiles';
 import { isSdkError } from './sdk-errors';
@@ -103,9 +103,9 @@ type CaseRow = Awaited<ReturnType<Db['case']['findUniqueOrThrow']>>;
 /**
  * Starts a case: the row is written first (idempotency key unique per client), then the workflow whose id
  * is the case id. A retry with the same key finds the row and (re)starts the same workflow id, so a crash
- * between the two steps heals and no request ever yields two cases. Requests sharing a key are serialised
- * on a lock of that key, and the case number is drawn inside the same transaction: replays and losers of a
- * race consume no number.
+ * between the two steps heals and no request ever yields two cases. The row, its number and its audit entry
+ * are one statement (case-insert.ts); of requests racing with one key, the losers' statements fail on the
+ * unique key, spend no number, and answer the winner's case.
  */
 export async function startCase(
   deps: CaseServiceDeps,
@@ -118,20 +118,16 @@ export async function startCase(
   const { calendar, profile: view } = await deps.calendars.forProfile(profile.id);
   const recordedAt = deps.now?.() ?? new Date();
   const receivedAt = input.receivedAt ?? recordedAt.toISOString();
-  const keyed =
-    input.clientId && input.idempotencyKey ? `${input.clientId}\u0001${input.idempotencyKey}` : null;
+  const byKey =
+    input.clientId && input.idempotencyKey
+      ? { clientId_idempotencyKey: { clientId: input.clientId, idempotencyKey: input.idempotencyKey } }
+      : null;
   let outcome: { existing: CaseRow } | { start: CaseStart };
   try {
-    outcome = await db.$transaction(async (tx) => {
-      if (keyed) {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${keyed}, 727276))`;
-        const existing = await tx.case.findUnique({
-          where: {
-            clientId_idempotencyKey: { clientId: input.clientId!, idempotencyKey: input.idempotencyKey! },
-          },
-        });
-        if (existing) return { existing };
-      }
+    const existing = byKey && (await db.case.findUnique({ where: byKey }));
+    if (existing) {
+      outcome = { existing };
+    } else {
       const backdate = backdatingOf(calendar, receivedAt, recordedAt);
       if (input.limitBackdating && (backdate.workingDays ?? 0) > profile.maxBackdateWorkingDays) {
         throw new ReceivedTooEarly(backdate.workingDays ?? 0, profile.maxBackdateWorkingDays);
@@ -141,8 +137,29 @@ export async function startCase(
         ? workingDaysToFixedDate(calendar, receivedAt, fixed)
         : (input.workingDays ?? view.workingDays(input.procedure));
       const schedule = buildSchedule(calendar, receivedAt, workingDays, view.reminders, fixed);
-      const caseId = await allocateCaseId(tx, input.procedure, receivedAt);
-      const start: CaseStart = {
+      const details = fixed ? { ...input.details, fixedDueDate: fixed } : (input.details ?? {});
+      const row: NewCaseRow = {
+        ...input,
+        receivedAt,
+        recordedAt,
+        backdated: backdate.backdated,
+        backdatedWorkingDays: backdate.workingDays,
+        workingDays,
+        deadlineDate: schedule.deadline,
+        dueAt: schedule.dueAt,
+        provisional: schedule.provisional,
+        calendarVersion: schedule.calendarVersion,
+        profileId: profile.id,
+        details,
+      };
+      const audit = input.audit && {
+        actor: input.audit.actor,
+        action: 'case_started',
+        data: backdate.backdated
+          ? { ...input.audit.data, backdatedWorkingDays: backdate.workingDays }
+          : input.audit.data,
+      };
+      const startOfId = (caseId: string): CaseStart => ({
         caseId,
         procedure: input.procedure,
         profileId: profile.id,
@@ -153,55 +170,27 @@ export async function startCase(
         resourceId: input.resourceId,
         parentCaseId: input.parentCaseId,
         rootCaseId: caseId,
-        details: fixed ? { ...input.details, fixedDueDate: fixed } : (input.details ?? {}),
+        details,
         actor: input.actor,
         ...(fixed ? { fixedDueDate: fixed } : {}),
         schedule,
-      };
-      await tx.case.create({
-        data: {
-          id: caseId,
-          procedure: PROCEDURES[input.procedure].dbEnum,
-          stage: 'awaiting_answer',
-          resourceId: start.resourceId,
-          requesterDepartmentId: start.requesterDepartmentId,
-          responsibleDepartmentId: start.responsibleDepartmentId,
-          parentCaseId: start.parentCaseId,
-          rootCaseId: start.rootCaseId,
-          clientId: input.clientId,
-          idempotencyKey: input.idempotencyKey,
-          requestHash: input.requestHash,
-          receivedAt: new Date(receivedAt),
-          createdAt: recordedAt,
-          backdated: backdate.backdated,
-          backdatedWorkingDays: backdate.workingDays,
-          workingDays,
-          deadlineDate: schedule.deadline,
-          dueAt: new Date(schedule.dueAt),
-          provisional: schedule.provisional,
-          calendarVersion: schedule.calendarVersion,
-          profileId: profile.id,
-          details: start.details as Prisma.InputJsonValue,
-        },
       });
-      await input.withCase?.(tx, start);
-      if (input.audit) {
-        await appendAudit(tx, {
-          actor: input.audit.actor,
-          action: 'case_started',
-          target: caseId,
-          data: backdate.backdated
-            ? { ...input.audit.data, backdatedWorkingDays: backdate.workingDays }
-            : input.audit.data,
-        });
-      }
-      return { start };
-    });
+      const { withCase } = input;
+      // the procedure's own record (P6's numbered notice) commits with the case or not at all
+      const start = withCase
+        ? await db.$transaction(async (tx) => {
+            const s = startOfId(await insertCase(tx, row, audit));
+            await withCase(tx, s);
+            return s;
+          })
+        : startOfId(await insertCase(db, row, audit));
+      outcome = { start };
+    }
   } catch (e) {
-    // another replica holding the same key without the lock (cannot happen with one database; kept as a net)
-    // Once only: a second violation is something else (e.g. a case-number counter behind restored rows), and
-    // retrying it for ever hung requests in the backup drill
-    if (isUniqueViolation(e) && keyed && !retried) return startCase(deps, input, true);
+    // a request with the same key won the race: its case is the answer (found by the retry). Once only: a
+    // second violation is something else (e.g. a case-number counter behind restored rows), and retrying it
+    // for ever hung requests in the backup drill
+    if (isUniqueViolation(e) && byKey && !retried) return startCase(deps, input, true);
     throw e;
   }
   if ('existing' in outcome) {
